@@ -1,0 +1,99 @@
+"""The seven departments and what each may do: THE permission table.
+
+Each department is a Django group of the same name. ``sync_departments`` (run by a migration,
+and again by each later migration that adds models or permissions) makes the groups hold
+exactly the permissions listed here. Change access here, nowhere else.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+WAREHOUSE = "warehouse"
+PURCHASING = "purchasing"
+SALES = "sales"
+FINANCE = "finance"
+CUSTOMER_SERVICE = "customer_service"
+MANAGEMENT = "management"
+IT_ADMIN = "it_admin"
+
+DEPARTMENTS = {
+    WAREHOUSE: _("Warehouse"),
+    PURCHASING: _("Purchasing"),
+    SALES: _("Sales"),
+    FINANCE: _("Finance"),
+    CUSTOMER_SERVICE: _("Customer service"),
+    MANAGEMENT: _("Management"),
+    IT_ADMIN: _("IT admin"),
+}
+
+EVERYONE = frozenset(DEPARTMENTS)
+BUSINESS = EVERYONE - {IT_ADMIN}
+# Departments whose members see every warehouse and every customer without being assigned.
+SEE_ALL_WAREHOUSES = frozenset({MANAGEMENT, IT_ADMIN})
+SEE_ALL_CUSTOMERS = frozenset({MANAGEMENT, CUSTOMER_SERVICE, FINANCE, WAREHOUSE})
+
+# Model access. "read" grants view_<model>; "write" grants add_, change_ and delete_<model>.
+#  model                    read                                                        write
+MODEL_ACCESS = [
+    ("inventory.warehouse", EVERYONE, {MANAGEMENT}),
+    ("inventory.category", BUSINESS, {PURCHASING, MANAGEMENT}),
+    ("inventory.unit", BUSINESS, {PURCHASING, MANAGEMENT}),
+    ("inventory.product", BUSINESS, {PURCHASING, MANAGEMENT}),
+    ("suppliers.supplier", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}, {PURCHASING, MANAGEMENT}),
+    ("customers.customer", {WAREHOUSE, SALES, FINANCE, CUSTOMER_SERVICE, MANAGEMENT}, {SALES, MANAGEMENT}),
+    ("accounts.user", {IT_ADMIN}, {IT_ADMIN}),
+]
+
+# Single permissions (custom actions and special reads).
+#  permission                        departments
+EXTRA_PERMISSIONS = [
+    ("accounts.view_audit_trail", {MANAGEMENT, IT_ADMIN}),
+    ("auth.view_group", {IT_ADMIN}),
+]
+
+
+def department_permissions() -> dict[str, set[str]]:
+    """``{department: {"app_label.codename", ...}}`` from the tables above."""
+    result: dict[str, set[str]] = {code: set() for code in DEPARTMENTS}
+    for model, read, write in MODEL_ACCESS:
+        app_label, model_name = model.split(".")
+        for dept in read:
+            result[dept].add(f"{app_label}.view_{model_name}")
+        for dept in write:
+            result[dept].update(f"{app_label}.{verb}_{model_name}" for verb in ("view", "add", "change", "delete"))
+    for perm, depts in EXTRA_PERMISSIONS:
+        for dept in depts:
+            result[dept].add(perm)
+    return result
+
+
+def sync_departments(apps=None) -> None:
+    """Create the department groups and give each exactly the permissions of the table.
+
+    Usable from a data migration (pass the migration's ``apps``) and from code.
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # Migration-state app configs have no models module; create_permissions needs one.
+        saved = getattr(app_config, "models_module", None)
+        app_config.models_module = saved or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = saved
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = department_permissions()
+    for code in DEPARTMENTS:
+        group, _created = Group.objects.get_or_create(name=code)
+        perms = []
+        for perm in sorted(wanted[code]):
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is None:
+                raise LookupError(f"permission {perm} named in the departments table does not exist")
+            perms.append(found)
+        group.permissions.set(perms)

@@ -1,0 +1,57 @@
+"""Base classes every API viewset builds on: thin views that validate, call one service and
+shape the output."""
+
+from rest_framework import mixins, viewsets
+from rest_framework.renderers import JSONRenderer
+
+from .services import record_delete
+
+
+class JSONErrorsMixin:
+    """Errors are JSON even when the client asked for ``?format=xlsx``."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and getattr(response, "accepted_renderer", None) is not None:
+            if response.accepted_renderer.format == "xlsx":
+                response.accepted_renderer = JSONRenderer()
+                response.accepted_media_type = JSONRenderer.media_type
+                response.renderer_context = self.get_renderer_context()
+        return response
+
+
+class MasterDataViewSet(
+    JSONErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """CRUD for a master-data model through its services.
+
+    Subclasses set ``create_service = staticmethod(product_create)``,
+    ``update_service = staticmethod(product_update)`` and ``instance_kwarg = "product"``.
+    Deleting is allowed only for records nothing refers to (409 ``in_use`` otherwise);
+    deactivate (``is_active: false``) instead.
+    """
+
+    create_service = None
+    update_service = None
+    instance_kwarg = ""
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_service(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_service(
+            user=self.request.user, **{self.instance_kwarg: serializer.instance}, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        record_delete(instance, user=self.request.user)
+
+
+class ReadOnlyViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    pass

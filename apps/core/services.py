@@ -1,0 +1,41 @@
+"""Write helpers shared by the master-data services of every app."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models, transaction
+from pypinyin import Style, lazy_pinyin
+
+M = TypeVar("M", bound=models.Model)
+
+
+def pinyin_index(text: str) -> str:
+    """Full pinyin and initials of ``text`` for search: "矿泉水" -> "kuangquanshui kqs"."""
+    if not text:
+        return ""
+    full = "".join(lazy_pinyin(text, errors="ignore"))
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
+    return f"{full} {initials}".lower()[:400]
+
+
+@transaction.atomic
+def record_save(instance: M, *, user, fields: dict) -> M:
+    """Set ``fields`` on ``instance``, validate it (field rules, constraints, uniqueness) and
+    save it, recording ``user`` in the audit trail. Raises Django's ValidationError, which the
+    API maps to 400 and forms show next to the field."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if hasattr(instance, "name_pinyin"):
+        instance.name_pinyin = pinyin_index(instance.name)
+    instance.full_clean()
+    instance._history_user = user
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def record_delete(instance: models.Model, *, user) -> None:
+    """Delete an unused record; a record other records point at raises ProtectedError (409 in_use)."""
+    instance._history_user = user
+    instance.delete()

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from apps.accounts.api import MeView, TokenView, UserViewSet
+from apps.customers.api import CustomerViewSet
+from apps.inventory.api import CategoryViewSet, ProductViewSet, UnitViewSet, WarehouseViewSet
+from apps.suppliers.api import SupplierViewSet
+
+router = DefaultRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("warehouses", WarehouseViewSet, basename="warehouse")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("units", UnitViewSet, basename="unit")
+router.register("products", ProductViewSet, basename="product")
+router.register("suppliers", SupplierViewSet, basename="supplier")
+router.register("customers", CustomerViewSet, basename="customer")
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("", include("apps.core.api_urls")),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.core.urls")),
+    path("inventory/", include("apps.inventory.urls")),
+    path("suppliers/", include("apps.suppliers.urls")),
+    path("customers/", include("apps.customers.urls")),
+]
+
+admin.site.site_header = "JXC 进销存"
+admin.site.site_title = "JXC"
+
