@@ -11,8 +11,16 @@ from .factories import UserFactory
 @pytest.fixture(autouse=True)
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_inline():
+    """Tasks run inline in tests, except where a test starts a real worker (tests/core/test_celery.py)."""
+    from jxc.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
 
 
 @pytest.fixture
