@@ -1,0 +1,823 @@
+"""The demo company (演示公司): three warehouses, a catalogue of a few hundred products, suppliers,
+customers and one user per department, so a fresh install has something to click through.
+
+``load_demo()`` writes everything through the master-data services (audit trail, pinyin search
+index, validation) in one transaction. It is idempotent: when warehouse SH01 already exists the
+demo is considered loaded and nothing is written. The data is generated deterministically (a
+seeded ``random.Random`` over the lists below), so every install gets the same demo company.
+
+Run it with ``manage.py load_demo``; the README's run command calls it on every start.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+from django.db import transaction
+from pypinyin import lazy_pinyin
+
+from apps.accounts import departments as dept
+from apps.accounts.models import User
+from apps.accounts.services import user_create
+from apps.customers.models import Customer
+from apps.customers.services import customer_create
+from apps.inventory.models import Category, Product, Unit, ValuationMethod, Warehouse
+from apps.inventory.services import category_create, product_create, unit_create, warehouse_create
+from apps.suppliers.models import Supplier
+from apps.suppliers.services import supplier_create
+
+from .fields import MONEY_PLACES
+
+# The one password of every demo user. It passes Django's password validators (length,
+# similarity to the username, common passwords, all-numeric).
+DEMO_PASSWORD = "jxc-demo-2026"
+
+# (username, department, full name), in the order the credentials table prints them.
+DEMO_USERS: list[tuple[str, str, str]] = [
+    ("warehouse", dept.WAREHOUSE, "王仓管"),
+    ("purchasing", dept.PURCHASING, "李采购"),
+    ("sales", dept.SALES, "张销售"),
+    ("finance", dept.FINANCE, "赵财务"),
+    ("service", dept.CUSTOMER_SERVICE, "陈客服"),
+    ("manager", dept.MANAGEMENT, "刘经理"),
+    ("admin", dept.IT_ADMIN, "孙网管"),
+]
+# Warehouses each demo user is assigned (management and IT admin see all of them anyway).
+DEMO_USER_WAREHOUSES = {"warehouse": ["SH01", "SZ01"]}
+
+# The marker of a loaded demo: the first warehouse.
+MARKER_WAREHOUSE = "SH01"
+
+SEED = 2026
+
+WAREHOUSES = [
+    ("SH01", "上海总仓", "上海市闵行区华漕镇纪翟路1288号B栋"),
+    ("SZ01", "苏州分仓", "江苏省苏州市相城区黄埭镇春申路88号2号库"),
+    ("HZ01", "杭州门店仓", "浙江省杭州市拱墅区莫干山路1101号1楼"),
+]
+
+# (name, decimal places shown)
+UNITS = [
+    ("个", 0),
+    ("箱", 0),
+    ("瓶", 0),
+    ("包", 0),
+    ("袋", 0),
+    ("件", 0),
+    ("台", 0),
+    ("套", 0),
+    ("千克", 3),
+    ("米", 2),
+    ("卷", 0),
+    ("盒", 0),
+    ("支", 0),
+    ("本", 0),
+    ("桶", 0),
+    ("把", 0),
+    ("块", 0),
+    ("条", 0),
+    ("提", 0),
+    ("卡", 0),
+]
+
+VAT_STANDARD = Decimal("0.13")
+VAT_REDUCED = Decimal("0.09")  # agricultural products: grain, edible oil, milk, salt
+
+# Categories whose dearer goods are valued FIFO (serial-numbered, price moves fast).
+FIFO_CATEGORIES = {"电动工具", "存储设备"}
+FIFO_MIN_PRICE = Decimal("400")
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue. Two shapes:
+#   lines:  "name | unit | spec price; spec price; ... [| 9%]"   one product per spec
+#   grids:  brands (name, price factor) x items "name | spec | unit | price": a brand's range
+# Prices are purchase prices (tax exclusive, CNY); sale prices are derived.
+# ---------------------------------------------------------------------------------------------
+
+CATALOGUE_LINES: dict[tuple[str, str], str] = {
+    ("食品饮料", "饮用水"): """
+        农夫山泉 饮用天然水 | 箱 | 550ml×24瓶 24.00; 380ml×24瓶 21.00; 1.5L×12瓶 25.00; 4L×6桶 30.00
+        农夫山泉 饮用天然水 | 桶 | 19L桶装 12.00
+        怡宝 纯净水 | 箱 | 555ml×24瓶 25.00; 350ml×24瓶 21.00; 1.555L×12瓶 26.00; 4.5L×4桶 28.00
+        百岁山 天然矿泉水 | 箱 | 348ml×24瓶 36.00; 570ml×24瓶 45.00; 1.5L×12瓶 48.00
+        娃哈哈 纯净水 | 箱 | 596ml×24瓶 22.00; 350ml×24瓶 19.00
+        康师傅 包装饮用水 | 箱 | 550ml×24瓶 19.00; 1.5L×12瓶 22.00
+        景田 饮用纯净水 | 箱 | 560ml×24瓶 28.00; 360ml×24瓶 24.00
+        依云 天然矿泉水 | 箱 | 500ml×24瓶 118.00; 330ml×24瓶 98.00
+        昆仑山 雪山矿泉水 | 箱 | 510ml×24瓶 86.00
+    """,
+    ("食品饮料", "饮料"): """
+        可口可乐 可乐 | 箱 | 330ml×24罐 38.00; 500ml×24瓶 46.00; 2L×6瓶 36.00
+        可口可乐 零度可乐 | 箱 | 330ml×24罐 40.00
+        百事 可乐 | 箱 | 330ml×24罐 37.00; 600ml×24瓶 45.00
+        雪碧 柠檬味汽水 | 箱 | 330ml×24罐 38.00; 500ml×24瓶 46.00
+        芬达 橙味汽水 | 箱 | 500ml×24瓶 45.00
+        康师傅 冰红茶 | 箱 | 500ml×15瓶 30.00; 1L×12瓶 36.00
+        康师傅 绿茶 | 箱 | 500ml×15瓶 30.00
+        统一 冰红茶 | 箱 | 500ml×15瓶 29.00
+        统一 阿萨姆奶茶 | 箱 | 500ml×15瓶 45.00
+        农夫山泉 东方树叶乌龙茶 | 箱 | 500ml×15瓶 52.00
+        元气森林 白桃味苏打气泡水 | 箱 | 480ml×15瓶 58.00
+        王老吉 凉茶 | 箱 | 310ml×24罐 62.00
+        加多宝 凉茶 | 箱 | 310ml×24罐 60.00
+        红牛 维生素功能饮料 | 箱 | 250ml×24罐 110.00
+        东鹏 特饮 | 箱 | 250ml×24瓶 68.00; 500ml×24瓶 98.00
+        美汁源 果粒橙 | 箱 | 420ml×12瓶 36.00; 1.25L×12瓶 66.00
+        汇源 100%橙汁 | 箱 | 1L×6盒 48.00
+        伊利 纯牛奶 | 箱 | 250ml×24盒 52.00 | 9%
+        蒙牛 纯牛奶 | 箱 | 250ml×24盒 50.00 | 9%
+        蒙牛 特仑苏纯牛奶 | 箱 | 250ml×12盒 56.00 | 9%
+        伊利 安慕希希腊风味酸奶 | 箱 | 205g×12盒 50.00
+    """,
+    ("食品饮料", "酒水"): """
+        青岛啤酒 经典10度 | 箱 | 500ml×12罐 42.00; 330ml×24罐 55.00
+        雪花啤酒 勇闯天涯 | 箱 | 500ml×12罐 40.00
+        百威 啤酒 | 箱 | 500ml×12罐 62.00
+        哈尔滨啤酒 冰纯 | 箱 | 500ml×12罐 38.00
+        燕京啤酒 U8 | 箱 | 500ml×12罐 45.00
+        牛栏山 二锅头 | 瓶 | 42度 500ml 18.00
+        牛栏山 陈酿 | 箱 | 42度 500ml×12瓶 168.00
+        洋河 海之蓝 | 瓶 | 52度 480ml 108.00
+        张裕 干红葡萄酒 | 瓶 | 750ml 48.00
+    """,
+    ("食品饮料", "零食"): """
+        乐事 原味薯片 | 箱 | 70g×22袋 88.00; 135g×12袋 78.00
+        乐事 黄瓜味薯片 | 箱 | 70g×22袋 88.00
+        奥利奥 夹心饼干 | 箱 | 97g×24袋 86.00; 388g×12盒 150.00
+        好丽友 巧克力派 | 箱 | 204g×12盒 120.00
+        旺旺 雪饼 | 箱 | 520g×8袋 110.00
+        旺旺 仙贝 | 箱 | 400g×10袋 125.00
+        三只松鼠 每日坚果 | 盒 | 750g(30袋) 68.00
+        良品铺子 猪肉脯 | 箱 | 100g×20袋 180.00
+        卫龙 大面筋 | 箱 | 102g×40袋 86.00
+        康师傅 红烧牛肉面 | 箱 | 103g×24袋 46.00; 桶装110g×12桶 40.00
+        统一 老坛酸菜牛肉面 | 箱 | 121g×24袋 48.00
+        白象 汤好喝老母鸡汤面 | 箱 | 108g×24袋 55.00
+        德芙 丝滑牛奶巧克力 | 盒 | 252g 45.00
+        士力架 花生夹心巧克力 | 箱 | 51g×24条 65.00
+        徐福记 什锦酥心糖 | 千克 | 散装 42.00
+        达利园 法式软面包 | 箱 | 2kg 36.00
+    """,
+    ("食品饮料", "粮油调味"): """
+        金龙鱼 东北大米 | 袋 | 5kg 32.00; 10kg 60.00 | 9%
+        福临门 泰国香米 | 袋 | 5kg 45.00 | 9%
+        十月稻田 五常大米 | 袋 | 5kg 68.00 | 9%
+        金龙鱼 高筋麦芯粉 | 袋 | 5kg 28.00; 2.5kg 15.00 | 9%
+        香雪 饺子用小麦粉 | 袋 | 5kg 26.00 | 9%
+        金龙鱼 1:1:1调和油 | 桶 | 5L 62.00; 1.8L 26.00 | 9%
+        鲁花 5S压榨一级花生油 | 桶 | 5L 128.00; 1.8L 52.00 | 9%
+        福临门 大豆油 | 桶 | 5L 55.00 | 9%
+        十月稻田 东北小米 | 袋 | 2.5kg 30.00 | 9%
+        北大荒 绿豆 | 袋 | 1kg 12.00 | 9%
+        中盐 加碘精制盐 | 袋 | 400g 1.90 | 9%
+        海天 生抽酱油 | 瓶 | 1.9L 18.50; 500ml 6.80
+        海天 蚝油 | 瓶 | 700g 9.80
+        李锦记 薄盐生抽 | 瓶 | 500ml 11.50
+        恒顺 香醋 | 瓶 | 500ml 6.50
+        太太乐 鸡精 | 袋 | 200g 9.00; 1kg 38.00
+        老干妈 风味豆豉 | 箱 | 280g×12瓶 110.00
+    """,
+    ("日用百货", "清洁用品"): """
+        蓝月亮 深层洁净洗衣液 | 瓶 | 3kg 36.00; 1kg 14.50
+        蓝月亮 洗手液 | 瓶 | 500g 12.00
+        蓝月亮 洁厕灵 | 瓶 | 500g 7.50
+        立白 天然皂粉 | 袋 | 2.5kg 28.00
+        立白 洗洁精 | 瓶 | 1.5kg 9.80; 500g 4.20
+        雕牌 超效加酶洗衣粉 | 袋 | 1.65kg 15.50
+        雕牌 透明皂 | 箱 | 202g×48块 88.00
+        汰渍 洁净薰香洗衣液 | 瓶 | 3kg 42.00
+        超能 天然皂粉 | 袋 | 1.5kg 19.00
+        威露士 消毒液 | 瓶 | 1L 28.00
+        滴露 消毒液 | 瓶 | 750ml 30.00
+        威猛先生 厨房重油污净 | 瓶 | 500g 15.80
+        妙洁 点断式垃圾袋 | 卷 | 45×50cm 30只 3.20
+        3M 思高百洁布 | 包 | 10片装 12.00
+    """,
+    ("日用百货", "纸品"): """
+        维达 超韧抽纸 | 箱 | 3层130抽×24包 62.00
+        维达 蓝色经典卷纸 | 提 | 4层140g×10卷 26.00
+        维达 擦手纸 | 箱 | 200抽×20包 75.00
+        清风 原木纯品抽纸 | 箱 | 3层120抽×24包 55.00
+        清风 卷纸 | 提 | 3层200g×10卷 28.00
+        心相印 茶语抽纸 | 箱 | 3层120抽×24包 58.00
+        心相印 手帕纸 | 包 | 4层8张×18小包 8.50
+        洁柔 Face抽纸 | 箱 | 3层100抽×24包 52.00
+        洁柔 湿巾 | 包 | 80片 9.80
+        得宝 手帕纸 | 包 | 4层9张×18小包 12.00
+    """,
+    ("日用百货", "个人护理"): """
+        舒肤佳 纯白清香型香皂 | 块 | 108g 3.80
+        舒肤佳 沐浴露 | 瓶 | 720ml 28.00
+        海飞丝 去屑洗发水 | 瓶 | 400ml 32.00; 750ml 52.00
+        潘婷 乳液修护洗发水 | 瓶 | 500ml 35.00
+        飘柔 洗发水 | 瓶 | 750ml 29.00
+        高露洁 防蛀牙膏 | 支 | 140g 6.50
+        佳洁士 盐白牙膏 | 支 | 180g 9.20
+        云南白药 牙膏 | 支 | 120g 18.50
+        黑人 软毛牙刷 | 支 | 单支装 2.60
+    """,
+    ("办公用品", "纸张本册"): """
+        亚太森博 百旺复印纸 | 箱 | A4 70g 500张×8包 92.00; A4 80g 500张×5包 75.00
+        金光 金旗舰复印纸 | 箱 | A4 70g 500张×8包 98.00; A3 70g 500张×4包 96.00
+        得力 复印纸 | 箱 | A4 70g 500张×8包 88.00; A4 80g 500张×8包 108.00
+        晨光 复印纸 | 包 | A4 70g 500张 11.50
+        得力 无线装订笔记本 | 本 | A5 80页 4.20; B5 60页 4.80
+        晨光 软抄本 | 包 | B5 40页×5本 8.50
+        齐心 会议记录本 | 本 | A4 100页 9.80
+        晨光 牛皮纸信封 | 包 | 5号 220×110mm 100个 15.00
+        得力 记账凭证纸 | 包 | 240×140mm 500张 18.00
+    """,
+    ("办公用品", "打印耗材"): """
+        惠普 803黑色墨盒 | 个 | 标准容量 85.00
+        惠普 88A硒鼓 | 个 | CC388A 380.00
+        佳能 PG-845黑色墨盒 | 个 | 标准容量 78.00
+        兄弟 TN-2325粉盒 | 个 | 约2600页 260.00
+        得力 DLH-388A硒鼓 | 个 | 兼容388A 65.00
+        天威 388A硒鼓 | 个 | 易加粉 58.00
+        得力 热敏收银纸 | 卷 | 57×50mm 2.20; 80×80mm 3.80
+    """,
+    ("五金工具", "紧固件"): """
+        东明 不锈钢十字沉头螺钉 | 盒 | M4×16 100只 12.00; M5×20 100只 18.00; M6×25 50只 16.00
+        东明 外六角螺栓 | 盒 | M8×30 50套 22.00; M10×40 25套 24.00
+        东明 十字自攻螺丝 | 千克 | 4.2×25 散装 26.00
+        晋亿 镀锌膨胀螺丝 | 盒 | M8×80 50套 28.00; M10×100 25套 30.00
+        晋亿 不锈钢平垫片 | 千克 | M8 散装 42.00
+        镀锌铁丝 | 千克 | 18号 散装 8.50
+    """,
+    ("五金工具", "电工电料"): """
+        公牛 插线板 | 个 | 5孔位 1.8m 新国标 32.00; 8孔位 3m 48.00; 3孔位+3USB 1.8m 58.00
+        公牛 墙壁开关 | 个 | 单开单控 86型 6.50; 双开双控 86型 11.00
+        公牛 五孔插座面板 | 个 | 10A 86型 7.20
+        正泰 小型断路器 | 个 | DZ47 1P 32A 12.00; DZ47 2P 63A 38.00
+        远东电缆 BV2.5平方铜芯线 | 米 | 单芯硬线 2.10
+        远东电缆 BV4平方铜芯线 | 米 | 单芯硬线 3.30
+        熊猫电线 RVV护套线 | 米 | 3×1.5平方 4.20
+        欧普 LED球泡灯 | 个 | 9W E27 白光 4.80; 15W E27 白光 7.50
+        雷士 LED平板灯 | 个 | 600×600mm 36W 68.00
+    """,
+    ("电子配件", "存储设备"): """
+        西部数据 移动硬盘 | 个 | 1TB USB3.0 320.00; 2TB USB3.0 430.00
+        希捷 移动硬盘 | 个 | 1TB USB3.0 310.00; 4TB USB3.0 620.00
+    """,
+    ("电子配件", "电池"): """
+        南孚 碱性电池 | 盒 | 5号 24粒装 38.00; 7号 24粒装 36.00
+        南孚 纽扣电池 | 卡 | CR2032 5粒装 9.50
+        双鹿 碳性电池 | 盒 | 5号 40粒装 16.00
+        金霸王 碱性电池 | 盒 | 5号 20粒装 42.00
+    """,
+    ("包装材料", "胶带"): """
+        永大 透明封箱胶带 | 卷 | 48mm×100m 4.50; 60mm×100m 5.80
+        永大 透明封箱胶带 | 箱 | 48mm×100m×48卷 198.00
+        得力 米黄封箱胶带 | 卷 | 48mm×100m 4.80
+        得力 双面胶 | 卷 | 24mm×10m 1.60
+    """,
+    ("包装材料", "纸箱"): """
+        五层加硬瓦楞纸箱 | 个 | 1号 530×290×370mm 4.20; 3号 430×210×270mm 2.20; 5号 290×170×190mm 1.10
+        三层瓦楞纸箱 | 件 | 7号 230×130×160mm 50个/件 28.00
+    """,
+    ("包装材料", "包装膜"): """
+        PE缠绕膜 | 千克 | 50cm宽 20μ 12.50
+        防震气泡膜 | 米 | 1m宽 双层加厚 0.85
+        PP打包带 | 卷 | 15mm 10kg 58.00
+    """,
+}
+
+# (brands with price factors, items "name | spec | unit | price")
+CATALOGUE_GRIDS: dict[tuple[str, str], tuple[list[tuple[str, str]], str]] = {
+    ("办公用品", "文具"): (
+        [("得力", "1.00"), ("晨光", "1.05"), ("齐心", "0.98"), ("真彩", "0.92")],
+        """
+        中性笔 | 0.5mm 黑色 12支/盒 | 盒 | 9.60
+        中性笔 | 0.5mm 红色 12支/盒 | 盒 | 9.60
+        中性笔替芯 | 0.5mm 黑色 20支/盒 | 盒 | 6.50
+        圆珠笔 | 0.7mm 蓝色 40支/盒 | 盒 | 18.00
+        记号笔 | 双头 黑色 10支/盒 | 盒 | 12.00
+        荧光笔 | 6色 | 套 | 8.50
+        订书机 | 12号 可订25页 | 个 | 9.80
+        订书钉 | 12号 1000枚/盒 | 盒 | 1.20
+        长尾夹 | 32mm 12只/盒 | 盒 | 4.50
+        回形针 | 29mm 100枚/盒 | 盒 | 1.80
+        美工刀 | 18mm 大号 | 把 | 4.20
+        办公剪刀 | 170mm | 把 | 5.50
+        固体胶 | 21g | 支 | 2.10
+        强力文件夹 | A4 双夹 | 个 | 5.80
+        档案盒 | A4 55mm 蓝色 | 个 | 6.20
+        计算器 | 12位 太阳能双电源 | 台 | 22.00
+        便利贴 | 76×76mm 100张×4本 | 包 | 5.60
+        """,
+    ),
+    ("五金工具", "手动工具"): (
+        [("世达", "1.10"), ("史丹利", "1.15"), ("长城精工", "0.90"), ("得力工具", "0.85")],
+        """
+        钢丝钳 | 8寸 | 把 | 28.00
+        尖嘴钳 | 6寸 | 把 | 22.00
+        十字螺丝刀 | PH2×150mm | 把 | 8.50
+        一字螺丝刀 | 6×150mm | 把 | 8.50
+        活动扳手 | 10寸 | 把 | 32.00
+        内六角扳手 | 9件套 公制 | 套 | 24.00
+        羊角锤 | 0.5kg 纤维柄 | 把 | 26.00
+        钢卷尺 | 5m×19mm | 个 | 12.00
+        螺丝刀套装 | 32合1 | 套 | 38.00
+        测电笔 | 100-500V | 支 | 6.50
+        管子钳 | 14寸 | 把 | 45.00
+        """,
+    ),
+    ("五金工具", "电动工具"): (
+        [("博世", "1.25"), ("牧田", "1.20"), ("东成", "0.85")],
+        """
+        冲击钻 | 13mm 710W | 台 | 268.00
+        锂电手电钻 | 12V 双电池 | 台 | 360.00
+        角磨机 | 100mm 750W | 台 | 198.00
+        电锤 | 26mm 800W | 台 | 420.00
+        电圆锯 | 185mm 1200W | 台 | 480.00
+        热风枪 | 2000W 可调温 | 台 | 185.00
+        """,
+    ),
+    ("电子配件", "数据线"): (
+        [("绿联", "1.00"), ("倍思", "0.95"), ("品胜", "0.90"), ("小米", "1.05")],
+        """
+        Type-C数据线 | 1m 3A快充 | 条 | 12.00
+        Type-C数据线 | 2m 3A快充 | 条 | 16.00
+        苹果Lightning数据线 | 1m MFi认证 | 条 | 28.00
+        三合一充电线 | 1.2m | 条 | 18.00
+        HDMI高清线 | 2.0版 3m | 条 | 22.00
+        """,
+    ),
+    ("电子配件", "充电器"): (
+        [("绿联", "1.00"), ("倍思", "0.95"), ("品胜", "0.90"), ("小米", "1.05"), ("公牛", "0.98")],
+        """
+        PD快充充电器 | 20W 单口USB-C | 个 | 22.00
+        氮化镓充电器 | 65W 2C1A | 个 | 78.00
+        充电宝 | 10000mAh 22.5W | 个 | 58.00
+        充电宝 | 20000mAh 22.5W | 个 | 88.00
+        无线充电器 | 15W | 个 | 45.00
+        """,
+    ),
+    ("电子配件", "存储设备"): (
+        [("闪迪", "1.00"), ("金士顿", "1.02"), ("东芝", "0.98")],
+        """
+        U盘 | 32GB USB3.0 | 个 | 22.00
+        U盘 | 64GB USB3.0 | 个 | 32.00
+        U盘 | 128GB USB3.0 | 个 | 52.00
+        TF存储卡 | 64GB U3 | 个 | 30.00
+        TF存储卡 | 128GB U3 | 个 | 55.00
+        """,
+    ),
+}
+# Share of each brand x item grid that becomes products (brands don't all carry everything).
+GRID_SHARE = Decimal("0.80")
+
+CATEGORY_ORDER = ["食品饮料", "日用百货", "办公用品", "五金工具", "电子配件", "包装材料"]
+
+# ---------------------------------------------------------------------------------------------
+# Partners
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Trade names (字号), unique among suppliers and customers.
+TRADE_NAMES = _words(
+    "鑫源 恒达 华盛 永兴 泰和 宏远 金诚 瑞丰 长盛 佳和 汇通 德隆 安达 众邦 信达 锦程 荣昌 兴旺 博远 天宇 "
+    "嘉禾 凯盛 丰源 昌隆 明辉 志诚 万利 新宇 盛世 通达 和顺 福瑞 祥和 联众 宝成 金鼎 隆鑫 中天 永信 恒昌 "
+    "裕丰 百川 卓越 鼎盛 欣荣 润泽 东升 光华 广源 三和 天恒 康泰 益民 乐家 优品 家佳 惠民 金桥 锦华 正兴 "
+    "同创 海纳 和美 鸿运 立信 永盛 恒泰 宏达 富达 天成 诚信 聚源 浩宇 瀚海 君悦 万家 顺发 星辰 景泰 盈丰 "
+    "合众 协和 华美 瑞祥 伟业 圣达 凯达 晟通 亿佳 美达 泓泰 安居"
+)
+
+# city -> (province prefix, region code of the credit code, {district: [roads]})
+CITIES: dict[str, tuple[str, str, dict[str, list[str]]]] = {
+    "上海": (
+        "",
+        "310115",
+        {
+            "浦东新区": ["张江路", "金桥路", "川沙路", "锦绣路"],
+            "闵行区": ["虹梅路", "七莘路", "沪闵路"],
+            "嘉定区": ["曹安公路", "博园路"],
+            "宝山区": ["长江西路", "友谊路"],
+            "松江区": ["荣乐东路", "新松江路"],
+            "普陀区": ["真北路", "武宁路"],
+            "静安区": ["共和新路", "江场西路"],
+        },
+    ),
+    "苏州": (
+        "江苏省",
+        "320506",
+        {
+            "工业园区": ["星湖街", "苏虹中路", "金鸡湖大道"],
+            "吴中区": ["东吴北路", "吴中大道"],
+            "相城区": ["阳澄湖大道", "相城大道"],
+            "姑苏区": ["人民路", "干将西路"],
+            "高新区": ["长江路", "狮山路"],
+        },
+    ),
+    "昆山": ("江苏省", "320583", {"开发区": ["前进东路", "黄浦江路"], "花桥镇": ["绿地大道", "光明路"]}),
+    "杭州": (
+        "浙江省",
+        "330110",
+        {
+            "余杭区": ["文一西路", "五常大道"],
+            "萧山区": ["市心中路", "金城路"],
+            "滨江区": ["江南大道", "滨盛路"],
+            "拱墅区": ["莫干山路", "湖州街"],
+            "西湖区": ["文三路", "天目山路"],
+        },
+    ),
+    "宁波": ("浙江省", "330212", {"鄞州区": ["天童南路", "宁南南路"], "北仑区": ["明州路", "新大路"]}),
+    "无锡": ("江苏省", "320214", {"新吴区": ["长江路", "新华路"], "惠山区": ["惠山大道", "政和大道"]}),
+    "南京": ("江苏省", "320115", {"江宁区": ["天元中路", "双龙大道"], "栖霞区": ["仙林大道", "马群街"]}),
+    "嘉兴": ("浙江省", "330402", {"南湖区": ["中环南路", "由拳路"], "秀洲区": ["洪兴路", "康和路"]}),
+    "常州": ("江苏省", "320411", {"新北区": ["通江中路", "太湖东路"], "武进区": ["延政中路", "常武中路"]}),
+    "义乌": ("浙江省", "330782", {"稠城街道": ["工人北路", "宾王路"], "福田街道": ["诚信大道", "福田路"]}),
+    "广州": ("广东省", "440111", {"白云区": ["广园中路", "机场路"], "番禺区": ["迎宾路", "市良路"]}),
+    "深圳": ("广东省", "440306", {"宝安区": ["宝安大道", "新湖路"], "龙岗区": ["龙岗大道", "布澜路"]}),
+}
+SUPPLIER_CITIES = ["上海", "苏州", "杭州", "宁波", "无锡", "嘉兴", "常州", "义乌", "广州", "深圳", "南京"]
+CUSTOMER_CITIES = ["上海", "上海", "上海", "苏州", "苏州", "杭州", "杭州", "昆山", "无锡", "嘉兴", "南京", "宁波"]
+
+SUPPLIER_TRADES = _words(
+    "食品 饮料 粮油 日化用品 纸业 文具 办公用品 五金制品 五金机电 电子科技 电器 包装材料 商贸 贸易 供应链管理"
+)
+# (name pattern, grades it is usually given); {city} and {trade} are filled in
+CUSTOMER_KINDS = [
+    ("{city}{trade}超市有限公司", "AB"),
+    ("{city}{trade}便利店有限公司", "BC"),
+    ("{city}{trade}商贸有限公司", "ABC"),
+    ("{city}{trade}贸易有限公司", "ABC"),
+    ("{city}{trade}餐饮管理有限公司", "BC"),
+    ("{city}{trade}酒店管理有限公司", "AB"),
+    ("{city}{trade}科技有限公司", "BC"),
+    ("{city}{trade}物业服务有限公司", "BC"),
+    ("{city}{trade}建筑工程有限公司", "AB"),
+    ("{city}{trade}电子商务有限公司", "BC"),
+    ("{city}市{district}{trade}百货商行", "C"),  # sole traders (个体工商户)
+    ("{city}市{district}{trade}五金店", "C"),
+]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+GIVEN_NAMES = _words(
+    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 华 建国 志强 海燕 晓东 丽华 "
+    "国庆 春梅 建华 文斌 雪梅 俊杰 晓燕 建平 红霞 志刚 玉兰 海涛 慧敏 子轩 思远 佳怡"
+)
+MOBILE_PREFIXES = "130 131 132 133 135 136 137 138 139 150 151 152 155 156 158 159 176 177 180 181 186 187 188 189"
+BANKS = ["中国工商银行", "中国建设银行", "中国农业银行", "中国银行", "交通银行", "招商银行", "江苏银行", "宁波银行"]
+
+N_SUPPLIERS = 30
+N_CUSTOMERS = 60
+N_INACTIVE_PRODUCTS = 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the rows (pure: no database)
+# ---------------------------------------------------------------------------------------------
+
+
+def ean13_check_digit(first12: str) -> str:
+    """The EAN-13 check digit of 12 digits: weights 1,3,1,3,... from the left."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_ean13(code: str) -> bool:
+    return len(code) == 13 and code.isdigit() and ean13_check_digit(code[:12]) == code[12]
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+_ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def credit_code(region: str, rng: random.Random, *, sole_trader: bool = False) -> str:
+    """A well-formed 统一社会信用代码 (GB 32100): 91 (company) or 92 (sole trader) + region +
+    organisation code (with its GB 11714 check character) + check character."""
+    org = "".join(rng.choice("0123456789") for _ in range(8))
+    org_check = 11 - sum(int(c) * w for c, w in zip(org, _ORG_WEIGHTS, strict=True)) % 11
+    org += {10: "X", 11: "0"}.get(org_check, str(org_check))
+    body = ("92" if sole_trader else "91") + region + org
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return body + _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def _price(text: str) -> Decimal:
+    return Decimal(text).quantize(MONEY_PLACES)
+
+
+def _sale_price(purchase: Decimal, rng: random.Random) -> Decimal:
+    """15-43 % over the purchase price, rounded up to the dime from 10 yuan on (so at most 45 %)."""
+    raw = purchase * (1 + Decimal(rng.randint(15, 43)) / 100)
+    if raw >= 10:
+        return ((raw * 10).to_integral_value(rounding=ROUND_CEILING) / 10).quantize(MONEY_PLACES)
+    return raw.quantize(MONEY_PLACES, rounding=ROUND_CEILING)
+
+
+def _stock_levels(purchase: Decimal, rng: random.Random) -> tuple[Decimal, Decimal, Decimal]:
+    """Safety stock, max stock and reorder quantity: cheap goods are kept in bigger numbers."""
+    if purchase < 10:
+        safety = rng.choice([50, 100, 200])
+    elif purchase < 50:
+        safety = rng.choice([20, 30, 50])
+    elif purchase < 200:
+        safety = rng.choice([10, 12, 20])
+    else:
+        safety = rng.choice([2, 3, 5])
+    maximum = safety * rng.choice([4, 5, 6, 8])
+    reorder = safety * rng.choice([2, 3])
+    return Decimal(safety), Decimal(maximum), Decimal(reorder)
+
+
+def _parse_lines(text: str):
+    for raw in text.strip().splitlines():
+        parts = [p.strip() for p in raw.split("|")]
+        name, unit, specs = parts[0], parts[1], parts[2]
+        tax = VAT_REDUCED if len(parts) > 3 and parts[3] == "9%" else VAT_STANDARD
+        for spec_price in specs.split(";"):
+            spec, price = spec_price.strip().rsplit(" ", 1)
+            brand = name.split(" ", 1)[0]
+            yield brand, name, spec, unit, _price(price), tax
+
+
+def _parse_grid(brands, text: str, rng: random.Random):
+    items = [[p.strip() for p in raw.split("|")] for raw in text.strip().splitlines()]
+    combos = [(brand, factor, item) for brand, factor in brands for item in items]
+    keep = sorted(rng.sample(range(len(combos)), int(len(combos) * GRID_SHARE)))
+    for index in keep:
+        brand, factor, (name, spec, unit, price) = combos[index]
+        jitter = Decimal(rng.randint(94, 106)) / 100
+        purchase = (Decimal(price) * Decimal(factor) * jitter).quantize(MONEY_PLACES)
+        yield brand, f"{brand} {name}", spec, unit, purchase, VAT_STANDARD
+
+
+def product_rows(seed: int = SEED) -> list[dict]:
+    """Every demo product as a dict of product fields, with ``unit`` and ``category`` given by
+    name (category as (parent, child)). Deterministic for a given seed."""
+    rng = random.Random(seed)
+    raw = []
+    for parent in CATEGORY_ORDER:
+        for key in dict.fromkeys([*CATALOGUE_LINES, *CATALOGUE_GRIDS]):
+            if key[0] != parent:
+                continue
+            if key in CATALOGUE_LINES:
+                raw.extend((key, row) for row in _parse_lines(CATALOGUE_LINES[key]))
+            if key in CATALOGUE_GRIDS:
+                raw.extend((key, row) for row in _parse_grid(*CATALOGUE_GRIDS[key], rng=rng))
+
+    # One GS1 China company prefix (69 + 5 digits) per brand; item references counted per brand.
+    prefixes = iter(rng.sample(range(10000, 100000), len({row[0] for _key, row in raw})))
+    brand_prefix: dict[str, str] = {}
+    brand_next_item: dict[str, int] = {}
+    inactive = set(rng.sample(range(len(raw)), N_INACTIVE_PRODUCTS))
+
+    rows = []
+    for index, (category, (brand, name, spec, unit, purchase, tax)) in enumerate(raw):
+        if brand not in brand_prefix:
+            brand_prefix[brand] = f"69{next(prefixes)}"
+            brand_next_item[brand] = rng.randint(100, 900)
+        barcode = None
+        if unit not in ("千克", "米"):  # goods sold loose by weight or length carry no barcode
+            brand_next_item[brand] += rng.randint(1, 7)
+            first12 = f"{brand_prefix[brand]}{brand_next_item[brand]:05d}"
+            barcode = first12 + ean13_check_digit(first12)
+        safety, maximum, reorder = _stock_levels(purchase, rng)
+        fifo = category[1] in FIFO_CATEGORIES and purchase >= FIFO_MIN_PRICE
+        rows.append(
+            {
+                "sku": f"SP{index + 1:06d}",
+                "name": name,
+                "spec": spec,
+                "unit": unit,
+                "category": category,
+                "barcode": barcode,
+                "purchase_price": purchase,
+                "sale_price": _sale_price(purchase, rng),
+                "tax_rate": tax,
+                "safety_stock": safety,
+                "max_stock": maximum,
+                "reorder_qty": reorder,
+                "valuation_method": ValuationMethod.FIFO if fifo else ValuationMethod.MOVING_AVERAGE,
+                "is_active": index not in inactive,
+            }
+        )
+    return rows
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+
+
+def _mobile(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES.split()) + f"{rng.randint(0, 99999999):08d}"
+
+
+def _address(city: str, rng: random.Random) -> tuple[str, str]:
+    province, _region, districts = CITIES[city]
+    district = rng.choice(sorted(districts))
+    road = rng.choice(districts[district])
+    number = rng.choice([rng.randint(1, 399), rng.randint(400, 2999)])
+    suffix = rng.choice(["", "", f"{rng.randint(1, 12)}号楼{rng.randint(1, 9)}0{rng.randint(1, 9)}室", "1楼"])
+    return district, f"{province}{city}市{district}{road}{number}号{suffix}"
+
+
+def _slug(text: str) -> str:
+    return "".join(lazy_pinyin(text))
+
+
+def _bank_account(city: str, district: str, rng: random.Random) -> str:
+    branch = district.removesuffix("区").removesuffix("街道").removesuffix("镇")
+    digits = "".join(rng.choice("0123456789") for _ in range(19))
+    return f"{rng.choice(BANKS)}{city}{branch}支行 {digits}"
+
+
+def partner_rows(seed: int = SEED) -> tuple[list[dict], list[dict]]:
+    """(suppliers, customers) as dicts of their fields; a customer's ``salesperson`` is a
+    username or None. Deterministic for a given seed."""
+    rng = random.Random(seed + 1)
+    trades = rng.sample(TRADE_NAMES, N_SUPPLIERS + N_CUSTOMERS)
+
+    suppliers = []
+    for i, trade in enumerate(trades[:N_SUPPLIERS]):
+        city = SUPPLIER_CITIES[i % len(SUPPLIER_CITIES)]
+        district, address = _address(city, rng)
+        industry = SUPPLIER_TRADES[i % len(SUPPLIER_TRADES)]
+        suppliers.append(
+            {
+                "code": f"GYS{i + 1:03d}",
+                "name": f"{city}{trade}{industry}有限公司",
+                "contact": _person(rng),
+                "phone": _mobile(rng),
+                "email": f"{_slug(trade)}@example.com" if rng.random() < 0.7 else "",
+                "address": address,
+                "payment_terms_days": rng.choice([0, 15, 30, 30, 30, 45, 60]),
+                "tax_number": credit_code(CITIES[city][1], rng),
+                "bank_account": _bank_account(city, district, rng),
+                "is_active": i != N_SUPPLIERS - 1,  # one supplier the company stopped buying from
+            }
+        )
+
+    customers = []
+    grades = ["A"] * 12 + ["B"] * 30 + ["C"] * 18
+    rng.shuffle(grades)
+    for i, trade in enumerate(trades[N_SUPPLIERS:]):
+        grade = grades[i]
+        city = CUSTOMER_CITIES[i % len(CUSTOMER_CITIES)]
+        district, address = _address(city, rng)
+        pattern = rng.choice([pattern for pattern, kind_grades in CUSTOMER_KINDS if grade in kind_grades])
+        name = pattern.format(city=city, trade=trade, district=district)
+        if grade == "A":
+            terms = rng.choice([30, 45, 60])
+            limit = None if rng.random() < 0.4 else Decimal(rng.choice([200000, 300000, 500000]))
+        elif grade == "B":
+            terms = rng.choice([15, 30, 30, 45])
+            limit = Decimal(rng.choice([50000, 80000, 100000, 150000]))
+        else:
+            terms = rng.choice([0, 0, 15, 30])
+            limit = Decimal(rng.choice([10000, 20000, 30000]))
+        customers.append(
+            {
+                "code": f"KH{i + 1:04d}",
+                "name": name,
+                "contact": _person(rng),
+                "phone": _mobile(rng),
+                "email": f"{_slug(trade)}@example.com" if rng.random() < 0.5 else "",
+                "address": address,
+                "payment_terms_days": terms,
+                "credit_limit": None if limit is None else limit.quantize(MONEY_PLACES),
+                "grade": grade,
+                "tax_number": credit_code(CITIES[city][1], rng, sole_trader=not name.endswith("公司")),
+                # Most customers are the demo salesperson's; a few are house accounts.
+                "salesperson": "sales" if i % 8 != 7 else None,
+                "is_active": i not in (17, 44),
+            }
+        )
+    return suppliers, customers
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+class DemoConflict(Exception):
+    """The database already holds records the demo would collide with (but no demo)."""
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def demo_loaded() -> bool:
+    return Warehouse.objects.filter(code=MARKER_WAREHOUSE).exists()
+
+
+def load_demo() -> DemoResult:
+    """Load the demo company in one transaction; do nothing if it is already loaded."""
+    with transaction.atomic():
+        if demo_loaded():
+            return DemoResult(created=False, counts=_counts())
+        products = product_rows()
+        suppliers, customers = partner_rows()
+        _check_free(products, suppliers, customers)
+
+        users: dict[str, User] = {}
+
+        def make_user(username, department, full_name, *, actor, warehouses=()):
+            users[username] = user_create(
+                actor=actor,
+                username=username,
+                password=DEMO_PASSWORD,
+                departments=[department],
+                warehouses=list(warehouses),
+                full_name=full_name,
+                email=f"{username}@example.com",
+            )
+
+        people = {username: (department, full_name) for username, department, full_name in DEMO_USERS}
+        # The IT admin sets up the accounts, the manager the warehouses, purchasing the
+        # catalogue and the suppliers, sales the customers: that is what the audit trail shows.
+        make_user("admin", *people["admin"], actor=None)
+        make_user("manager", *people["manager"], actor=users["admin"])
+        warehouses = {
+            code: warehouse_create(user=users["manager"], code=code, name=name, address=address)
+            for code, name, address in WAREHOUSES
+        }
+        for username, (department, full_name) in people.items():
+            if username not in users:
+                assigned = [warehouses[code] for code in DEMO_USER_WAREHOUSES.get(username, [])]
+                make_user(username, department, full_name, actor=users["admin"], warehouses=assigned)
+
+        buyer = users["purchasing"]
+        units = {}
+        for name, decimals in UNITS:
+            units[name] = Unit.objects.filter(name=name).first() or unit_create(
+                user=buyer, name=name, decimals=decimals
+            )
+        categories: dict[tuple[str, str], Category] = {}
+        for parent_name, child_name in {row["category"]: None for row in products}:
+            parent = Category.objects.filter(parent=None, name=parent_name).first() or category_create(
+                user=buyer, name=parent_name, parent=None
+            )
+            categories[(parent_name, child_name)] = Category.objects.filter(
+                parent=parent, name=child_name
+            ).first() or category_create(user=buyer, name=child_name, parent=parent)
+
+        for row in products:
+            product_create(user=buyer, **{**row, "unit": units[row["unit"]], "category": categories[row["category"]]})
+        for row in suppliers:
+            supplier_create(user=buyer, **row)
+        for row in customers:
+            salesperson = users[row["salesperson"]] if row["salesperson"] else None
+            customer_create(user=users["sales"], **{**row, "salesperson": salesperson})
+
+        return DemoResult(created=True, counts=_counts())
+
+
+def _check_free(products: list[dict], suppliers: list[dict], customers: list[dict]) -> None:
+    taken = []
+    checks = [
+        ("users", User.objects.filter(username__in=[u for u, _d, _n in DEMO_USERS]), "username"),
+        ("warehouses", Warehouse.objects.filter(code__in=[c for c, _n, _a in WAREHOUSES]), "code"),
+        ("products", Product.objects.filter(sku__in=[r["sku"] for r in products]), "sku"),
+        (
+            "barcodes",
+            Product.objects.filter(barcode__in=[r["barcode"] for r in products if r["barcode"]]),
+            "barcode",
+        ),
+        ("suppliers", Supplier.objects.filter(code__in=[r["code"] for r in suppliers]), "code"),
+        ("customers", Customer.objects.filter(code__in=[r["code"] for r in customers]), "code"),
+    ]
+    for label, queryset, attr in checks:
+        values = sorted(queryset.values_list(attr, flat=True)[:5])
+        if values:
+            taken.append(f"{label}: {', '.join(values)}")
+    if taken:
+        raise DemoConflict(
+            "the database already holds records the demo company would use, so it was not loaded ("
+            + "; ".join(taken)
+            + "). Load the demo into an empty database."
+        )
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "warehouses": Warehouse.objects.count(),
+        "units": Unit.objects.count(),
+        "categories": Category.objects.count(),
+        "products": Product.objects.count(),
+        "inactive products": Product.objects.filter(is_active=False).count(),
+        "suppliers": Supplier.objects.count(),
+        "customers": Customer.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def credentials_table() -> list[str]:
+    """The demo logins as aligned text lines, for the command and the README's run command."""
+    rows = [("username", "department", "password")]
+    rows += [(username, department, DEMO_PASSWORD) for username, department, _name in DEMO_USERS]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]

@@ -1,0 +1,186 @@
+"""The demo company (apps/core/demo.py, ``manage.py load_demo``)."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from simple_history.utils import get_history_model_for_model
+
+from apps.accounts.models import User
+from apps.accounts.selectors import assigned_warehouses
+from apps.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DemoConflict,
+    credit_code,
+    ean13_check_digit,
+    is_valid_ean13,
+    load_demo,
+    partner_rows,
+    product_rows,
+)
+from apps.customers.models import Customer
+from apps.inventory.models import Category, Product, Unit, Warehouse
+from apps.suppliers.models import Supplier
+from tests.factories import SupplierFactory
+
+
+def _snapshot():
+    models = [Warehouse, Unit, Category, Product, Supplier, Customer, User]
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts.update({f"history {model.__name__}": get_history_model_for_model(model).objects.count() for model in models})
+    return counts
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The demo company, loaded once for a test class and rolled back after it (each test runs
+    in a savepoint inside this transaction)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        result = load_demo()
+        yield result
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+class TestLoadedDemo:
+    def test_load_gives_the_demo_company(self, demo):
+        assert demo.created
+        assert sorted(Warehouse.objects.values_list("code", flat=True)) == ["HZ01", "SH01", "SZ01"]
+        assert Product.objects.count() >= 300
+        assert Supplier.objects.count() == 30
+        assert Customer.objects.count() == 60
+        assert User.objects.count() == 7
+        assert demo.counts["products"] == Product.objects.count()
+
+    def test_one_user_per_department_with_the_demo_password(self, demo):
+        assert len(DEMO_USERS) == 7
+        for username, department, full_name in DEMO_USERS:
+            user = User.objects.get(username=username)
+            assert list(user.groups.values_list("name", flat=True)) == [department]
+            assert user.full_name == full_name
+            assert user.check_password(DEMO_PASSWORD)
+            assert user.is_staff == (department == "it_admin")
+            assert not user.is_superuser
+        assert {d for _u, d, _n in DEMO_USERS} == {
+            "warehouse",
+            "purchasing",
+            "sales",
+            "finance",
+            "customer_service",
+            "management",
+            "it_admin",
+        }
+
+    def test_only_the_warehouse_clerk_is_assigned_warehouses(self, demo):
+        for username, _department, _name in DEMO_USERS:
+            codes = sorted(assigned_warehouses(User.objects.get(username=username)).values_list("code", flat=True))
+            assert codes == (["SH01", "SZ01"] if username == "warehouse" else [])
+
+    def test_barcodes_are_unique_valid_ean13_from_china(self, demo):
+        barcodes = list(Product.objects.exclude(barcode=None).values_list("barcode", flat=True))
+        assert len(barcodes) >= 300
+        assert len(barcodes) == len(set(barcodes))
+        for barcode in barcodes:
+            assert is_valid_ean13(barcode), barcode
+            assert barcode.startswith("69")
+        # Only goods sold loose (by weight or length) have none.
+        assert set(Product.objects.filter(barcode=None).values_list("unit__name", flat=True)) <= {"千克", "米"}
+
+    def test_prices_taxes_and_stock_levels(self, demo):
+        products = list(Product.objects.select_related("category__parent", "unit"))
+        for product in products:
+            assert product.sale_price > product.purchase_price > 0, product
+            markup = product.sale_price / product.purchase_price - 1
+            assert Decimal("0.15") <= markup <= Decimal("0.45"), product
+            assert product.tax_rate in (Decimal("0.13"), Decimal("0.09"))
+            assert product.max_stock >= product.safety_stock > 0
+            assert product.reorder_qty > 0
+            assert product.sku.startswith("SP") and len(product.sku) == 8
+            assert product.category.parent is not None  # products sit in the second level
+            assert product.category.parent.parent is None
+            assert product.name_pinyin
+        reduced = [p for p in products if p.tax_rate == Decimal("0.09")]
+        assert 0 < len(reduced) < len(products) / 5
+        assert 0 < sum(p.valuation_method == "fifo" for p in products) <= 15
+        assert 0 < sum(not p.is_active for p in products) <= 10
+        assert Unit.objects.get(name="千克").decimals == 3
+        assert Unit.objects.get(name="米").decimals == 2
+
+    def test_partners(self, demo):
+        sales = User.objects.get(username="sales")
+        customers = list(Customer.objects.all())
+        assert {c.grade for c in customers} == {"A", "B", "C"}
+        assert any(c.credit_limit is None for c in customers)
+        assert any(c.credit_limit is not None for c in customers)
+        assert sum(c.salesperson_id == sales.pk for c in customers) >= 45
+        assert all(c.salesperson_id in (None, sales.pk) for c in customers)
+        partners = customers + list(Supplier.objects.all())
+        assert len({p.name for p in partners}) == 90
+        for partner in partners:
+            assert partner.payment_terms_days in (0, 15, 30, 45, 60)
+            assert len(partner.phone) == 11 and partner.phone[:2] in ("13", "15", "17", "18"), partner.phone
+            assert partner.name_pinyin
+            assert partner.contact and partner.address
+
+    def test_second_load_changes_nothing(self, demo):
+        before = _snapshot()
+        again = load_demo()
+        assert not again.created
+        assert _snapshot() == before
+        assert again.counts == demo.counts
+
+    def test_audit_trail_records_who_set_it_up(self, demo):
+        HistoricalProduct = get_history_model_for_model(Product)
+        assert set(HistoricalProduct.objects.values_list("history_user__username", flat=True)) == {"purchasing"}
+        HistoricalCustomer = get_history_model_for_model(Customer)
+        assert set(HistoricalCustomer.objects.values_list("history_user__username", flat=True)) == {"sales"}
+
+
+def test_ean13_check_digit():
+    assert ean13_check_digit("690123456789") == "2"  # 6901234567892
+    assert ean13_check_digit("400638133393") == "1"  # 4006381333931
+    assert not is_valid_ean13("6901234567893")
+
+
+def test_credit_codes_are_well_formed():
+    import random
+
+    code = credit_code("310115", random.Random(1))
+    assert len(code) == 18 and code.startswith("91310115")
+    suppliers, customers = partner_rows()
+    assert all(len(row["tax_number"]) == 18 for row in suppliers + customers)
+
+
+def test_data_is_deterministic():
+    assert product_rows() == product_rows()
+    assert partner_rows() == partner_rows()
+
+
+def test_command_loads_then_says_already_loaded(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo company loaded" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+    before = _snapshot()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "demo company already loaded" in out.getvalue()
+    for username, department, _name in DEMO_USERS:
+        assert username in out.getvalue() and department in out.getvalue()
+    assert _snapshot() == before
+
+
+def test_refuses_a_database_with_colliding_records(db):
+    SupplierFactory(code="GYS001")
+    with pytest.raises(DemoConflict, match="GYS001"):
+        load_demo()
+    assert not Warehouse.objects.exists()
+    assert not User.objects.exists()
