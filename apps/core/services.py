@@ -11,12 +11,17 @@ M = TypeVar("M", bound=models.Model)
 
 
 def pinyin_index(text: str) -> str:
-    """Full pinyin and initials of ``text`` for search: "矿泉水" -> "kuangquanshui kqs"."""
+    """Full pinyin and initials of ``text`` for search, keeping Latin letters and digits:
+    "矿泉水" -> "kuangquanshui kqs", "绿联 Type-C数据线" -> "lvliantypecshujuxian lltypecsjx"."""
     if not text:
         return ""
-    full = "".join(lazy_pinyin(text, errors="ignore"))
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
-    return f"{full} {initials}".lower()[:400]
+    full = _letters_and_digits(lazy_pinyin(text))
+    initials = _letters_and_digits(lazy_pinyin(text, style=Style.FIRST_LETTER))
+    return f"{full} {initials}"[:400]
+
+
+def _letters_and_digits(parts: list[str]) -> str:
+    return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
 
 
 @transaction.atomic
