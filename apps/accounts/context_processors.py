@@ -1,2 +1,70 @@
+"""The left menu: one list of entries, each needing one permission; a user sees the entries
+their departments may use (the pages refuse the rest on the server anyway)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .departments import DEPARTMENTS
+from .selectors import user_departments
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    permission: str
+
+
+# (group label, entries). Add an entry when its page exists, never before.
+MENU = [
+    (
+        _("Master data"),
+        [
+            MenuEntry(_("Products"), "inventory:product-list", "inventory.view_product"),
+            MenuEntry(_("Categories"), "inventory:category-list", "inventory.view_category"),
+            MenuEntry(_("Units"), "inventory:unit-list", "inventory.view_unit"),
+            MenuEntry(_("Warehouses"), "inventory:warehouse-list", "inventory.view_warehouse"),
+            MenuEntry(_("Suppliers"), "suppliers:supplier-list", "suppliers.view_supplier"),
+            MenuEntry(_("Customers"), "customers:customer-list", "customers.view_customer"),
+        ],
+    ),
+    (
+        _("System"),
+        [
+            MenuEntry(_("Users"), "accounts:user-list", "accounts.view_user"),
+            MenuEntry(_("Audit trail"), "audit-trail", "accounts.view_audit_trail"),
+            # The API docs are for whoever connects other systems: the IT admin.
+            MenuEntry(_("API docs"), "api-docs", "accounts.view_user"),
+        ],
+    ),
+]
+
+
+def menu_for(user, path: str = "") -> list[dict]:
+    """The menu groups ``user`` may use, each entry with its URL and whether it is the current page."""
+    groups = []
+    for label, entries in MENU:
+        items = []
+        for entry in entries:
+            if not user.has_perm(entry.permission):
+                continue
+            url = reverse(entry.url_name)
+            items.append({"label": entry.label, "url": url, "active": bool(path) and path.startswith(url)})
+        if items:
+            groups.append({"label": label, "entries": items})
+    return groups
+
+
 def navigation(request):
-    return {}
+    context = {"company_name": settings.JXC_COMPANY_NAME}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    context["nav_groups"] = menu_for(user, request.path)
+    context["user_department_names"] = [DEPARTMENTS.get(code, code) for code in user_departments(user)]
+    return context
