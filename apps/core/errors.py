@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,9 @@ def exception_handler(exc, context):
         return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=_validation_detail(exc))
+    elif isinstance(exc, ParseError):
+        # A body that is not JSON is invalid input like any other: 400 {"field": [...]}.
+        exc = ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
     elif isinstance(exc, (ProtectedError, RestrictedError)):
         return Response(
             {"code": BusinessError.IN_USE, "detail": _("This record is used by other records and cannot be deleted.")},
@@ -68,6 +73,13 @@ def exception_handler(exc, context):
 
 
 def _validation_detail(exc: DjangoValidationError):
+    """Django's error dict in the API's shape; Django's ``__all__`` becomes DRF's
+    ``non_field_errors`` so clients see one key for errors that belong to no single field."""
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
+        return {
+            api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [
+                str(m) for e in errors for m in e.messages
+            ]
+            for field, errors in exc.error_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: [str(m) for m in exc.messages]}

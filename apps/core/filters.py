@@ -1,12 +1,56 @@
 """Filters shared by the API and the HTML lists: one FilterSet per list answers
 ``?search=`` (every word must match one of ``search_fields``), field filters and ``?ordering=``."""
 
+from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.widgets import BooleanWidget
+
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+class _StrictBooleanWidget(BooleanWidget):
+    """Like django-filter's widget, but hands an unrecognised value on instead of dropping it,
+    so the field can refuse it."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        return _BOOLEANS.get(str(value).strip().lower(), value)
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    widget = _StrictBooleanWidget
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return None if value == "" else value
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    """``?is_active=true|false|1|0``; anything else is a 400, not a silently ignored filter
+    that would answer every row."""
+
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
 
 
 class SearchFilterSet(filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
     search = filters.CharFilter(method="filter_search", label=_("Search"))
 
     search_fields: tuple[str, ...] = ()

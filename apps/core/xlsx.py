@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
+from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -69,7 +70,7 @@ def columns_from_serializer(serializer: serializers.BaseSerializer) -> list[Colu
         if field.write_only or isinstance(field, (serializers.ListSerializer, serializers.BaseSerializer)):
             continue
         numeric = isinstance(field, (serializers.DecimalField, serializers.IntegerField, serializers.FloatField))
-        columns.append(Column(name, field.label or name, numeric=numeric))
+        columns.append(Column(name, capfirst(field.label or name), numeric=numeric))
     return columns
 
 
