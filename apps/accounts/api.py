@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,10 +12,10 @@ from apps.core.api import JSONErrorsMixin
 from apps.core.filters import SearchFilterSet, ordering
 from apps.inventory.models import Warehouse
 
-from . import services
+from . import lockout, services
 from .departments import DEPARTMENTS
 from .models import User
-from .selectors import assigned_warehouses, user_departments, warehouses_for
+from .selectors import assigned_warehouse_ids, user_departments, users_with_scope, warehouses_for
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -33,7 +34,7 @@ class UserSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["departments"] = user_departments(instance)
-        data["warehouses"] = sorted(w.pk for w in assigned_warehouses(instance))
+        data["warehouses"] = assigned_warehouse_ids(instance)
         return data
 
     def validate(self, attrs):
@@ -61,17 +62,21 @@ class UserViewSet(
 ):
     """People and their departments and warehouses (IT admin only). Deactivate rather than delete."""
 
-    queryset = User.objects.prefetch_related("groups")
+    queryset = User.objects.all()  # for the permission class and the schema
     serializer_class = UserSerializer
     filterset_class = UserFilter
 
+    def get_queryset(self):
+        return users_with_scope()
+
     def perform_create(self, serializer):
-        serializer.instance = services.user_create(actor=self.request.user, **serializer.validated_data)
+        user = services.user_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=user.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.user_update(
-            user=serializer.instance, actor=self.request.user, **serializer.validated_data
-        )
+        user = services.user_update(user=serializer.instance, actor=self.request.user, **serializer.validated_data)
+        # Read it again: the prefetched departments and warehouses are the old ones.
+        serializer.instance = self.get_queryset().get(pk=user.pk)
 
 
 class MeSerializer(serializers.Serializer):
@@ -123,14 +128,18 @@ class TokenView(APIView):
         form.is_valid(raise_exception=True)
         user = authenticate(request=request._request, **form.validated_data)
         if getattr(request._request, "axes_locked_out", False):
-            return Response(
-                {"code": "locked_out", "detail": _("Too many failed logins. Try again later.")},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+            return lockout.api_lockout_response()
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": [_("Unable to log in with the given username and password.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        # A token is a login: tell axes (it resets the failure count, as on the login page).
+        # last_login is not audited, so saving it adds no history entry.
+        user.skip_history_when_saving = True
+        try:
+            user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        finally:
+            del user.skip_history_when_saving
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -22,7 +22,7 @@ def user_create(
     actor,
     username: str,
     password: str,
-    departments: list[str],
+    departments: list[str] | None = None,
     warehouses: list[Warehouse] | None = None,
     full_name: str = "",
     email: str = "",
@@ -34,7 +34,7 @@ def user_create(
     user._history_user = actor
     user.full_clean(exclude=["password"])
     user.save()
-    _set_departments(user, departments)
+    _set_departments(user, departments or [])
     _set_warehouses(user, warehouses or [])
     return user
 
