@@ -50,3 +50,65 @@ def api_as(make_user):
 
 
 ALL_DEPARTMENTS = list(DEPARTMENTS)
+
+
+def _restore_migrated_data():
+    """What the data migrations put in the database. A ``transaction=True`` test (and every
+    test on the browsers' live server) ends by emptying all tables; Django recreates content
+    types and permissions, but not this."""
+    from apps.accounts.departments import sync_departments
+
+    sync_departments()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With ``--reuse-db`` the last run may have ended on a flush: start every run with the
+    migrated data in place."""
+    with django_db_blocker.unblock():
+        _restore_migrated_data()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_after_flush(request):
+    """Before each transactional test, put back what an earlier one's flush removed."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        _restore_migrated_data()
+
+
+@pytest.fixture
+def session_as(make_user):
+    """``session_as("purchasing")`` -> an APIClient logged in through a real session (the
+    middleware sees the user, unlike ``force_authenticate``). The user is ``client.user``."""
+
+    def make(*departments, **kwargs):
+        client = APIClient()
+        client.user = make_user(*departments, **kwargs)
+        client.force_login(client.user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_as(make_user):
+    """``token_as("purchasing")`` -> an APIClient sending ``Authorization: Token <key>``."""
+    from rest_framework.authtoken.models import Token
+
+    def make(*departments, **kwargs):
+        client = APIClient()
+        client.user = make_user(*departments, **kwargs)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=client.user).key}")
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _lazy_static_files(settings):
+    """Every test client loads the middleware again, and WhiteNoise would walk all static
+    directories each time (~50 ms per client). Autorefresh looks files up on request instead."""
+    settings.WHITENOISE_AUTOREFRESH = True
