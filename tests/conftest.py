@@ -1,6 +1,7 @@
 """Shared fixtures. Tests run against PostgreSQL (the README's test command sets DATABASE_URL)."""
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.accounts.departments import DEPARTMENTS
@@ -112,3 +113,19 @@ def _lazy_static_files(settings):
     """Every test client loads the middleware again, and WhiteNoise would walk all static
     directories each time (~50 ms per client). Autorefresh looks files up on request instead."""
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture
+def client_as(make_user):
+    """``client_as("purchasing")`` -> a Django test Client logged in as a new user of that
+    department (``client_as(None)`` is anonymous). The user is ``client.user``."""
+
+    def make(*departments, **kwargs):
+        client = Client()
+        client.user = None
+        if departments and departments[0] is not None:
+            client.user = make_user(*departments, **kwargs)
+            client.force_login(client.user)
+        return client
+
+    return make

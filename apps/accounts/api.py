@@ -135,11 +135,6 @@ class TokenView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         # A token is a login: tell axes (it resets the failure count, as on the login page).
-        # last_login is not audited, so saving it adds no history entry.
-        user.skip_history_when_saving = True
-        try:
-            user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        finally:
-            del user.skip_history_when_saving
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

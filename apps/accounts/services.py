@@ -49,15 +49,18 @@ def user_update(
     warehouses: list[Warehouse] | None = None,
     **profile,
 ) -> User:
+    changed = bool(password)
     for name, value in profile.items():
         if name not in _PROFILE_FIELDS:
             raise TypeError(f"user_update() got an unexpected field {name!r}")
+        changed = changed or getattr(user, name) != value
         setattr(user, name, value)
     if password:
         _set_password(user, password)
-    user._history_user = actor
     user.full_clean(exclude=["password"])
-    user.save()
+    if changed:  # an unchanged profile writes nothing (and adds no empty audit entry)
+        user._history_user = actor
+        user.save()
     if departments is not None:
         _set_departments(user, departments)
     if warehouses is not None:

@@ -19,16 +19,6 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        # Logging in saves last_login, which the audit trail does not track: without this every
-        # login would add an empty "changed" entry to the user's history.
-        user = form.get_user()
-        user.skip_history_when_saving = True
-        try:
-            return super().form_valid(form)
-        finally:
-            del user.skip_history_when_saving
-
 
 class LogoutView(auth_views.LogoutView):
     pass

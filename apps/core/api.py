@@ -12,11 +12,11 @@ class JSONErrorsMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code >= 400 and getattr(response, "accepted_renderer", None) is not None:
-            if response.accepted_renderer.format == "xlsx":
-                response.accepted_renderer = JSONRenderer()
-                response.accepted_media_type = JSONRenderer.media_type
-                response.renderer_context = self.get_renderer_context()
+        renderer = getattr(response, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer is not None and renderer.format == "xlsx":
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+            response.renderer_context = self.get_renderer_context()
         return response
 
 
@@ -39,6 +39,7 @@ class MasterDataViewSet(
 
     create_service = None
     update_service = None
+    delete_service = None
     instance_kwarg = ""
 
     def perform_create(self, serializer):
@@ -50,7 +51,10 @@ class MasterDataViewSet(
         )
 
     def perform_destroy(self, instance):
-        record_delete(instance, user=self.request.user)
+        if self.delete_service is not None:
+            self.delete_service(user=self.request.user, **{self.instance_kwarg: instance})
+        else:
+            record_delete(instance, user=self.request.user)
 
 
 class ReadOnlyViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):

@@ -17,6 +17,31 @@ from .formatting import display_value
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
+# How the audit trail names records of models it does not own (e.g. Django's groups are
+# departments, guardian's object permissions are warehouse scope). Apps register in ready().
+_object_labels: dict[str, Any] = {}
+_model_names: dict[str, tuple[Any, Any]] = {}
+
+
+def register_labels(model_label: str, *, object_label=None, verbose_name=None, verbose_name_plural=None) -> None:
+    """``object_label(obj) -> str`` names one record; the verbose names replace the model's."""
+    if object_label is not None:
+        _object_labels[model_label] = object_label
+    if verbose_name is not None:
+        _model_names[model_label] = (verbose_name, verbose_name_plural or verbose_name)
+
+
+def label_of(obj) -> str:
+    labeller = _object_labels.get(obj._meta.label_lower)
+    return labeller(obj) if labeller else str(obj)
+
+
+def model_name(model, *, plural: bool = False) -> str:
+    names = _model_names.get(model._meta.label_lower)
+    if names is None:
+        names = (model._meta.verbose_name, model._meta.verbose_name_plural)
+    return capfirst(str(names[1] if plural else names[0]))
+
 
 def history_models() -> dict[str, type[models.Model]]:
     """``{"inventory.product": Product, ...}``: every model with a history, by label, sorted."""
@@ -56,14 +81,19 @@ def _changes(record, previous) -> list[Change]:
     result = []
     for change in delta.changes:
         model_field = record.instance_type._meta.get_field(change.field)
-        result.append(
-            Change(
-                label=capfirst(str(model_field.verbose_name)),
-                old=display_value(model_field, change.old),
-                new=display_value(model_field, change.new),
-            )
-        )
+        if model_field.many_to_many:
+            old, new = _related_labels(model_field, change.old), _related_labels(model_field, change.new)
+        else:
+            old, new = display_value(model_field, change.old), display_value(model_field, change.new)
+        result.append(Change(label=capfirst(str(model_field.verbose_name)), old=old, new=new))
     return result
+
+
+def _related_labels(model_field, rows) -> str:
+    """A many-to-many value of the history ([{"user": u, "group": g}, ...]) as "a, b"."""
+    key = model_field.m2m_reverse_field_name()
+    labels = sorted(label_of(row[key]) for row in rows or [] if row.get(key) is not None)
+    return ", ".join(labels) or "—"
 
 
 def _entry(record, previous) -> Entry:
@@ -76,7 +106,7 @@ def _entry(record, previous) -> Entry:
         action=record.history_type,
         action_label=str(ACTIONS.get(record.history_type, record.history_type)),
         object_id=getattr(record, model._meta.pk.attname),
-        object_label=str(record.history_object),
+        object_label=label_of(record.history_object),
         changes=_changes(record, previous),
     )
 

@@ -770,8 +770,10 @@ def load_demo() -> DemoResult:
         for row in suppliers:
             supplier_create(user=buyer, **row)
         for row in customers:
+            # The salesperson enters their own customers; the manager keeps the house accounts.
             salesperson = users[row["salesperson"]] if row["salesperson"] else None
-            customer_create(user=users["sales"], **{**row, "salesperson": salesperson})
+            creator = salesperson or users["manager"]
+            customer_create(user=creator, **{**row, "salesperson": salesperson})
 
         return DemoResult(created=True, counts=_counts())
 

@@ -34,7 +34,7 @@ class IdempotencyMiddleware:
         if len(key) > 255:
             return JsonResponse({HEADER: [_("Must be at most 255 characters.")]}, status=400)
 
-        fingerprint = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
+        fingerprint = hashlib.sha256(request.get_full_path().encode() + b"\0" + request.body).hexdigest()
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(user=user, key=key, request_fingerprint=fingerprint)

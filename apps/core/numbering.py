@@ -23,4 +23,3 @@ def next_number(*, prefix: str, date: datetime.date) -> str:
     sequence.last_value += 1
     sequence.save(update_fields=["last_value"])
     return f"{prefix}-{year}-{sequence.last_value:06d}"
-

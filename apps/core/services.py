@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.db import models, transaction
 from pypinyin import Style, lazy_pinyin
-
-M = TypeVar("M", bound=models.Model)
 
 
 def pinyin_index(text: str) -> str:
@@ -25,7 +21,7 @@ def _letters_and_digits(parts: list[str]) -> str:
 
 
 @transaction.atomic
-def record_save(instance: M, *, user, fields: dict) -> M:
+def record_save[M: models.Model](instance: M, *, user, fields: dict) -> M:
     """Set ``fields`` on ``instance``, validate it (field rules, constraints, uniqueness) and
     save it, recording ``user`` in the audit trail. Raises Django's ValidationError, which the
     API maps to 400 and forms show next to the field."""

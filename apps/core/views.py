@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -19,7 +18,7 @@ from apps.customers.selectors import customers_for
 from apps.inventory.models import Product, Warehouse
 from apps.suppliers.models import Supplier
 
-from .audit import audit_entries, audit_rows, history_models
+from .audit import audit_entries, audit_rows, history_models, model_name
 from .pages import PAGE_SIZE, detail_url, perm
 
 
@@ -98,7 +97,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", _("All"))] + [
-            (label, capfirst(str(model._meta.verbose_name_plural))) for label, model in history_models().items()
+            (label, model_name(model, plural=True)) for label, model in history_models().items()
         ]
         for field in self.fields.values():
             field.widget.attrs["data-autosubmit"] = ""
@@ -124,7 +123,7 @@ class AuditTrailPage(PermissionRequiredMixin, TemplateView):
         entries = audit_entries(page.object_list)
         user = self.request.user
         for entry in entries:
-            entry.model_name = capfirst(str(entry.model._meta.verbose_name))
+            entry.model_name = model_name(entry.model)
             entry.url = detail_url(entry.model, entry.object_id, user) if entry.action != "-" else None
         context.update({"title": _("Audit trail"), "form": form, "page_obj": page, "entries": entries})
         return context

@@ -2,7 +2,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.accounts.selectors import sees_all_customers
 from apps.core.api import MasterDataViewSet
 
 from . import services
@@ -13,7 +12,7 @@ from .selectors import customers_for
 
 class CustomerSerializer(serializers.ModelSerializer):
     salesperson = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+        queryset=get_user_model().objects.all(),
         allow_null=True,
         required=False,
         label=_("salesperson"),
@@ -36,19 +35,6 @@ class CustomerSerializer(serializers.ModelSerializer):
             "salesperson",
             "is_active",
         ]
-
-    def validate_salesperson(self, salesperson):
-        """A salesperson (who sees only their own customers) keeps new customers as their own."""
-        user = self.context["request"].user
-        if not sees_all_customers(user) and salesperson != user:
-            raise serializers.ValidationError(_("You can only assign customers to yourself."))
-        return salesperson
-
-    def validate(self, attrs):
-        user = self.context["request"].user
-        if self.instance is None and "salesperson" not in attrs and not sees_all_customers(user):
-            attrs["salesperson"] = user
-        return attrs
 
 
 class CustomerViewSet(MasterDataViewSet):

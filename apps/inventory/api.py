@@ -76,6 +76,7 @@ class WarehouseViewSet(MasterDataViewSet):
     filterset_class = WarehouseFilter
     create_service = staticmethod(services.warehouse_create)
     update_service = staticmethod(services.warehouse_update)
+    delete_service = staticmethod(services.warehouse_delete)
     instance_kwarg = "warehouse"
 
 

@@ -36,9 +36,7 @@ class UnitFilter(SearchFilterSet):
 
 class ProductFilter(SearchFilterSet):
     search_fields = ("sku", "name", "spec", "barcode", "name_pinyin")
-    category = filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="filter_category", label=_("category")
-    )
+    category = filters.ModelChoiceFilter(queryset=Category.objects.all(), method="filter_category", label=_("category"))
     ordering = ordering("sku", "name", "purchase_price", "sale_price", "safety_stock", "category__name")
 
     class Meta:

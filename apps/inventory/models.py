@@ -47,10 +47,16 @@ class Category(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
                 name="inventory_category_parent_name_uniq",
-                nulls_distinct=False,
                 violation_error_message=_("A category with this name already exists here."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="inventory_category_top_name_uniq",
+                violation_error_message=_("A category with this name already exists here."),
+            ),
         ]
 
     def __str__(self):
@@ -95,7 +101,10 @@ def default_tax_rate():
 
 class Product(models.Model):
     sku = models.CharField(
-        _("SKU"), max_length=40, unique=True, error_messages={"unique": _("This SKU is already used by another product.")}
+        _("SKU"),
+        max_length=40,
+        unique=True,
+        error_messages={"unique": _("This SKU is already used by another product.")},
     )
     name = models.CharField(_("name"), max_length=200)
     spec = models.CharField(_("specification"), max_length=200, blank=True, default="")

@@ -1,7 +1,11 @@
 """Writes for inventory master data. Each is one transaction; validation errors are Django
 ValidationErrors with field messages."""
 
-from apps.core.services import record_save
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from guardian.models import GroupObjectPermission, UserObjectPermission
+
+from apps.core.services import record_delete, record_save
 
 from .models import Category, Product, Unit, Warehouse
 
@@ -12,6 +16,15 @@ def warehouse_create(*, user, **fields) -> Warehouse:
 
 def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
     return record_save(warehouse, user=user, fields=fields)
+
+
+@transaction.atomic
+def warehouse_delete(*, warehouse: Warehouse, user) -> None:
+    """Delete an unused warehouse together with the scope assignments that point at it."""
+    content_type = ContentType.objects.get_for_model(Warehouse)
+    for model in (UserObjectPermission, GroupObjectPermission):
+        model.objects.filter(content_type=content_type, object_pk=str(warehouse.pk)).delete()
+    record_delete(warehouse, user=user)
 
 
 def category_create(*, user, **fields) -> Category:

@@ -81,3 +81,11 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
 
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.")
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_schema_and_docs_are_for_logged_in_users_only(client, path):
+    response = client.get(path)
+
+    assert response.status_code in (401, 403)
+    assert b"/api/v1/products/" not in response.content

@@ -44,9 +44,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(locale="zh-CN"):
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale=locale, base_url=live_server.url
-        )
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale, base_url=live_server.url)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
