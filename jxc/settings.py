@@ -231,6 +231,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 JXC_COMPANY_NAME = os.environ.get("JXC_COMPANY_NAME", "")
 JXC_CURRENCY_SYMBOL = os.environ.get("JXC_CURRENCY_SYMBOL", "¥")
 JXC_DEFAULT_TAX_RATE = os.environ.get("JXC_DEFAULT_TAX_RATE", "0.13")
+# Let stock go below zero (moving-average products only; FIFO products never do).
+JXC_ALLOW_NEGATIVE_STOCK = env_bool("JXC_ALLOW_NEGATIVE_STOCK")
 JXC_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("JXC_IDEMPOTENCY_TTL_HOURS", "24"))
 
 SESSION_COOKIE_HTTPONLY = True

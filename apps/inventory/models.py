@@ -1,4 +1,4 @@
-"""Products, units, categories and warehouses. The stock ledger joins them in a later module."""
+"""Products, units, categories, warehouses, and the stock ledger (written only by ledger.py)."""
 
 from decimal import Decimal
 
@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.fields import MoneyField, QuantityField, RateField, non_negative
+from apps.core.fields import MoneyField, QuantityField, RateField, UnitCostField, non_negative
 
 
 class Warehouse(models.Model):
@@ -158,3 +159,139 @@ class Product(models.Model):
     def clean(self):
         if self.max_stock and self.safety_stock and self.max_stock < self.safety_stock:
             raise ValidationError({"max_stock": _("Max stock must not be below safety stock.")})
+
+
+# --- The stock ledger -------------------------------------------------------------------------
+# Written only by apps/inventory/ledger.py. See DESIGN.md, "The stock ledger".
+
+
+class Lot(models.Model):
+    """A batch/lot of a product with its expiry date. The ledger carries it as an optional
+    dimension of entries (``StockLedgerEntry.lot``); lot balances come with the lot features."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots", verbose_name=_("product"))
+    number = models.CharField(_("batch number"), max_length=40)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        constraints = [models.UniqueConstraint(fields=["product", "number"], name="inventory_lot_product_number_uniq")]
+
+    def __str__(self):
+        return self.number
+
+
+class StockBalance(models.Model):
+    """Stock of one product in one warehouse: on hand (qty, value) and the quantities promised
+    (reserved for confirmed sales) and expected (ordered on approved purchases). Quantities are
+    in the product's stock unit. Invariant: qty and value equal the sums of the entries."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="balances", verbose_name=_("product"))
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="balances", verbose_name=_("warehouse")
+    )
+    qty = QuantityField(_("on hand"), default=Decimal("0"))
+    value = MoneyField(_("value"), default=Decimal("0"))
+    reserved_qty = QuantityField(_("reserved"), default=Decimal("0"))
+    ordered_qty = QuantityField(_("ordered"), default=Decimal("0"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "warehouse"], name="inventory_balance_product_warehouse_uniq"),
+            models.CheckConstraint(
+                condition=Q(reserved_qty__gte=0) & Q(ordered_qty__gte=0), name="inventory_balance_promises_non_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id}@{self.warehouse_id}: {self.qty}"
+
+    @property
+    def available_qty(self) -> Decimal:
+        return self.qty - self.reserved_qty
+
+    @property
+    def avg_cost(self) -> Decimal:
+        from apps.core.fields import unit_cost
+
+        return unit_cost(self.value / self.qty) if self.qty > 0 else Decimal("0")
+
+
+class StockLedgerEntry(models.Model):
+    """One movement of one product in one warehouse. Append-only: the database refuses UPDATE
+    and DELETE (triggers in migration 0002). Ordered by ``id`` (posting order); ``date`` is the
+    source document's business date."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse"))
+    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    qty = QuantityField(_("quantity"))
+    unit_cost = UnitCostField(_("unit cost"))
+    value = MoneyField(_("value"))
+    qty_after = QuantityField(_("quantity after"))
+    value_after = MoneyField(_("value after"))
+    source_type = models.CharField(_("source type"), max_length=40)
+    source_id = models.BigIntegerField(_("source id"))
+    source_number = models.CharField(_("source number"), max_length=32, db_index=True)
+    source_line_id = models.BigIntegerField(_("source line"), null=True, blank=True)
+    reversal_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("reversal of")
+    )
+    date = models.DateField(_("date"))
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("stock ledger entry")
+        verbose_name_plural = _("stock ledger entries")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["product", "warehouse", "id"], name="inventory_sle_card_idx"),
+            models.Index(fields=["source_type", "source_id"], name="inventory_sle_source_idx"),
+            models.Index(fields=["date"], name="inventory_sle_date_idx"),
+        ]
+        constraints = [models.CheckConstraint(condition=~Q(qty=0), name="inventory_sle_qty_not_zero")]
+
+    def __str__(self):
+        return f"{self.source_number}: {self.qty} × {self.product_id}@{self.warehouse_id}"
+
+
+class FifoLayer(models.Model):
+    """What is left of one inbound entry of a FIFO product: consumed oldest first. The value
+    left is kept to the cent, so the layers of a product × warehouse sum to its balance."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField(StockLedgerEntry, on_delete=models.PROTECT, related_name="fifo_layer")
+    unit_cost = UnitCostField()
+    qty_remaining = QuantityField()
+    value_remaining = MoneyField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["product", "warehouse", "id"],
+                condition=Q(qty_remaining__gt=0),
+                name="inventory_fifo_open_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(qty_remaining__gte=0) & Q(value_remaining__gte=0), name="inventory_fifo_non_negative"
+            )
+        ]
+
+
+class FifoConsumption(models.Model):
+    """Which layers an outbound entry of a FIFO product took from, so a reversal puts the
+    same quantities and values back into the same layers."""
+
+    entry = models.ForeignKey(StockLedgerEntry, on_delete=models.PROTECT, related_name="+")
+    layer = models.ForeignKey(FifoLayer, on_delete=models.PROTECT, related_name="+")
+    qty = QuantityField()
+    value = MoneyField()
