@@ -74,3 +74,13 @@ def may_operate_warehouse(user, warehouse: Warehouse) -> bool:
 
 def sees_all_customers(user) -> bool:
     return user.is_superuser or bool(SEE_ALL_CUSTOMERS & set(user_departments(user)))
+
+
+def check_warehouse_scope(user, *warehouses: Warehouse) -> None:
+    """Refuse (403) unless ``user`` may operate every one of ``warehouses``."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    for warehouse in warehouses:
+        if not may_operate_warehouse(user, warehouse):
+            raise PermissionDenied(_("You are not assigned to warehouse %(warehouse)s.") % {"warehouse": warehouse})

@@ -3,6 +3,7 @@ shape the output."""
 
 from rest_framework import mixins, viewsets
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from .services import record_delete
 
@@ -59,3 +60,41 @@ class MasterDataViewSet(
 
 class ReadOnlyViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class DocumentViewSet(
+    JSONErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A business document over the API: drafts are created and changed with nested
+    ``lines``; actions (``POST /<id>/post/``...) call one service each and answer the whole
+    document.
+
+    Subclasses set ``create_service`` / ``update_service`` (keyword ``instance_kwarg``) and
+    declare actions with :meth:`run_action`; custom actions name their permission in
+    ``action_permissions``. Scope (warehouses) is applied in ``get_queryset``.
+    """
+
+    create_service = None
+    update_service = None
+    instance_kwarg = "document"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = self.create_service(user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = self.update_service(
+            user=self.request.user, **{self.instance_kwarg: serializer.instance}, **data
+        )
+
+    def run_action(self, service, **kwargs):
+        document = self.get_object()
+        document = service(user=self.request.user, **{self.instance_kwarg: document}, **kwargs)
+        document = self.get_queryset().get(pk=document.pk)
+        return Response(self.get_serializer(document).data)

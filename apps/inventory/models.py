@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.fields import MoneyField, QuantityField, RateField, UnitCostField, non_negative
+from apps.core.models import Document, DocumentLine
 
 
 class Warehouse(models.Model):
@@ -195,6 +197,7 @@ class StockBalance(models.Model):
     value = MoneyField(_("value"), default=Decimal("0"))
     reserved_qty = QuantityField(_("reserved"), default=Decimal("0"))
     ordered_qty = QuantityField(_("ordered"), default=Decimal("0"))
+    location = models.CharField(_("location"), max_length=40, blank=True, default="", db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -295,3 +298,145 @@ class FifoConsumption(models.Model):
     layer = models.ForeignKey(FifoLayer, on_delete=models.PROTECT, related_name="+")
     qty = QuantityField()
     value = MoneyField()
+
+
+# --- The warehouse's own documents ------------------------------------------------------------
+
+
+class StockDocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def stock_document_status():
+    return models.CharField(
+        _("status"),
+        max_length=24,
+        choices=StockDocumentStatus.choices,
+        default=StockDocumentStatus.DRAFT,
+        db_index=True,
+    )
+
+
+class AdjustmentReason(models.TextChoices):
+    OPENING = "opening", _("Opening stock")
+    FOUND = "found", _("Found")
+    SCRAP = "scrap", _("Scrap")
+    DAMAGE = "damage", _("Damage")
+    GIFT = "gift", _("Gift")
+    INTERNAL_USE = "internal_use", _("Internal use")
+    OTHER = "other", _("Other")
+
+
+class StockAdjustment(Document):
+    """其他入库/其他出库: stock in or out for a reason (opening stock, scrap, damage...). Lines
+    with a positive quantity come in at their unit cost; negative ones go out at the current cost."""
+
+    number_prefix = "ADJ"
+
+    status = stock_document_status()
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse"))
+    reason = models.CharField(_("reason"), max_length=20, choices=AdjustmentReason.choices)
+
+    history = HistoricalRecords()
+
+    class Meta(Document.Meta):
+        verbose_name = _("stock adjustment")
+        verbose_name_plural = _("stock adjustments")
+        permissions = [("post_stockadjustment", _("Can post and cancel stock adjustments"))]
+
+
+class StockAdjustmentLine(DocumentLine):
+    document = models.ForeignKey(StockAdjustment, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    qty = QuantityField(_("quantity"), help_text=_("Positive: stock in; negative: stock out."))
+    unit_cost = UnitCostField(_("unit cost"), null=True, blank=True, validators=non_negative())
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("stock adjustment line")
+        constraints = [models.CheckConstraint(condition=~Q(qty=0), name="inventory_adjline_qty_not_zero")]
+
+
+class StockTransfer(Document):
+    """调拨: goods from one warehouse to another, at the source's cost."""
+
+    number_prefix = "TRF"
+
+    status = stock_document_status()
+    from_warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("from warehouse")
+    )
+    to_warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("to warehouse")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(Document.Meta):
+        verbose_name = _("stock transfer")
+        verbose_name_plural = _("stock transfers")
+        permissions = [("post_stocktransfer", _("Can post and cancel stock transfers"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_warehouse=models.F("to_warehouse")),
+                name="inventory_transfer_two_warehouses",
+                violation_error_message=_("A transfer goes between two different warehouses."),
+            )
+        ]
+
+
+class StockTransferLine(DocumentLine):
+    document = models.ForeignKey(StockTransfer, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    qty = QuantityField(_("quantity"), validators=[MinValueValidator(Decimal("0.0001"))])
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("stock transfer line")
+        constraints = [models.CheckConstraint(condition=Q(qty__gt=0), name="inventory_trfline_qty_positive")]
+
+
+class StockCount(Document):
+    """盘点: count a warehouse (or a category / location range of it). Each line's system
+    quantity is snapshotted when it is counted; posting books counted − snapshot, so movements
+    between counting and posting are neither lost nor doubled."""
+
+    number_prefix = "CNT"
+
+    status = stock_document_status()
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse"))
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    location_from = models.CharField(_("location from"), max_length=40, blank=True, default="")
+    location_to = models.CharField(_("location to"), max_length=40, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta(Document.Meta):
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        permissions = [("post_stockcount", _("Can post and cancel stock counts"))]
+
+
+class StockCountLine(DocumentLine):
+    document = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    counted_qty = QuantityField(_("counted"), null=True, blank=True, validators=non_negative())
+    system_qty = QuantityField(_("system quantity"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("stock count line")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "product"], name="inventory_countline_one_per_product")
+        ]
+
+    @property
+    def variance(self) -> Decimal | None:
+        if self.counted_qty is None or self.system_qty is None:
+            return None
+        return self.counted_qty - self.system_qty

@@ -41,6 +41,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventory", "0002_stock_ledger")]
+    dependencies = [("inventory", "0002_stock_ledger_and_documents")]
 
     operations = [migrations.RunPython(forwards, backwards)]
