@@ -6,7 +6,15 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import MeView, TokenView, UserViewSet
 from apps.customers.api import CustomerViewSet
-from apps.inventory.api import CategoryViewSet, ProductViewSet, UnitViewSet, WarehouseViewSet
+from apps.inventory.api import (
+    CategoryViewSet,
+    ProductViewSet,
+    StockAdjustmentViewSet,
+    StockCountViewSet,
+    StockTransferViewSet,
+    UnitViewSet,
+    WarehouseViewSet,
+)
 from apps.suppliers.api import SupplierViewSet
 
 router = DefaultRouter()
@@ -17,6 +25,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("products", ProductViewSet, basename="product")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("stock-adjustments", StockAdjustmentViewSet, basename="stock-adjustment")
+router.register("stock-transfers", StockTransferViewSet, basename="stock-transfer")
+router.register("stock-counts", StockCountViewSet, basename="stock-count")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
