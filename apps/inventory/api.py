@@ -172,12 +172,13 @@ class StockAdjustmentSerializer(DocumentHeaderSerializer):
 
 class StockTransferLineSerializer(serializers.ModelSerializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), label=_("product"))
+    # No min_value here: the service says "the quantity must be more than zero" (one message
+    # for the API and the pages).
+    qty = serializers.DecimalField(max_digits=18, decimal_places=4, label=_("quantity"))
 
     class Meta:
         model = StockTransferLine
         fields = ["id", "product", "qty"]
-        # The service says "the quantity must be more than zero" (one message for the API and pages).
-        extra_kwargs = {"qty": {"validators": []}}
 
 
 class StockTransferSerializer(DocumentHeaderSerializer):

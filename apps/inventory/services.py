@@ -349,6 +349,8 @@ def _count_products(
     balances = StockBalance.objects.filter(warehouse=warehouse)
     if categories is not None:
         balances = balances.filter(product__category__in=categories)
+    if location_from or location_to:
+        balances = balances.exclude(location="")  # a range names shelves; unplaced stock is not on them
     if location_from:
         balances = balances.filter(location__gte=location_from)
     if location_to:
