@@ -92,7 +92,7 @@ class _Planned:
     line: int | None
     lot: int | None
     reversal_of: int | None = None
-    new_layer: bool = False
+    new_layer: _Layer | None = None
     takes: list[tuple[_Layer, Decimal, Decimal]] = field(default_factory=list)
 
 
@@ -260,7 +260,10 @@ class _Book:
                     layer.value += row.value
                     layer.changed = True
             else:
-                step.new_layer = True
+                # Open at once, so a later outbound movement of the same posting can take from it.
+                row = FifoLayer(product_id=key[0], warehouse_id=key[1], unit_cost=cost)
+                step.new_layer = _Layer(row, qty, value)
+                self.layers[key].append(step.new_layer)
         return step
 
     def _layer_for_restore(self, key, layer_id) -> _Layer:
@@ -270,7 +273,8 @@ class _Book:
         row = FifoLayer.objects.get(pk=layer_id)  # fully consumed since: not among the open layers
         layer = _Layer(row, row.qty_remaining, row.value_remaining)
         self.layers[key].append(layer)
-        self.layers[key].sort(key=lambda item: item.row.pk)
+        self.layers[key].sort(key=lambda item: (item.row.pk is None, item.row.pk or 0))
+        self.layer_by_entry[row.entry_id] = layer
         return layer
 
     def issue(self, key, qty, *, at_cost=None, at_value=None, returns_entry=None, line, lot) -> _Planned:
@@ -382,26 +386,19 @@ class _Book:
         )
         new_layers, consumptions = [], []
         for step, entry in zip(planned, entries, strict=True):
-            if step.new_layer:
-                new_layers.append(
-                    FifoLayer(
-                        product_id=step.key[0],
-                        warehouse_id=step.key[1],
-                        entry=entry,
-                        unit_cost=step.unit_cost,
-                        qty_remaining=step.qty,
-                        value_remaining=step.value,
-                    )
-                )
+            if step.new_layer is not None:
+                step.new_layer.row.entry = entry
+                new_layers.append(step.new_layer.row)
             for layer, qty, value in step.takes:
                 consumptions.append(FifoConsumption(entry=entry, layer=layer.row, qty=qty, value=value))
-        changed_layers = [layer for layers in self.layers.values() for layer in layers if layer.changed]
-        for layer in changed_layers:
+        all_layers = [layer for layers in self.layers.values() for layer in layers]
+        for layer in all_layers:
             layer.row.qty_remaining, layer.row.value_remaining = layer.qty, layer.value
+        changed_layers = [layer.row for layer in all_layers if layer.changed and layer.row.pk is not None]
         if changed_layers:
-            FifoLayer.objects.bulk_update([layer.row for layer in changed_layers], ["qty_remaining", "value_remaining"])
+            FifoLayer.objects.bulk_update(changed_layers, ["qty_remaining", "value_remaining"])
         if new_layers:
-            FifoLayer.objects.bulk_create(new_layers)
+            FifoLayer.objects.bulk_create(new_layers)  # what is left of them after this posting
         if consumptions:
             FifoConsumption.objects.bulk_create(consumptions)
         _update_balances({self.balances[key].pk: (self.qty[key], self.value[key]) for key in self.balances}, now)
