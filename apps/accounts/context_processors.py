@@ -34,6 +34,14 @@ MENU = [
         ],
     ),
     (
+        _("Inventory"),
+        [
+            MenuEntry(_("Stock adjustments"), "inventory:adjustment-list", "inventory.view_stockadjustment"),
+            MenuEntry(_("Transfers"), "inventory:transfer-list", "inventory.view_stocktransfer"),
+            MenuEntry(_("Stock counts"), "inventory:count-list", "inventory.view_stockcount"),
+        ],
+    ),
+    (
         _("System"),
         [
             MenuEntry(_("Users"), "accounts:user-list", "accounts.view_user"),

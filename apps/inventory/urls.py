@@ -1,5 +1,8 @@
+from django.urls import path
+
 from apps.core.crud import crud_urls
 
+from . import document_views as docs
 from . import views
 
 app_name = "inventory"
@@ -37,4 +40,34 @@ urlpatterns = [
         create_view=views.ProductCreate,
         update_view=views.ProductUpdate,
     ),
+    # The warehouse's documents: stock adjustments, transfers, counts (document_views.py).
+    *docs.document_urls(
+        "adjustments/",
+        "adjustment",
+        docs.AdjustmentKind,
+        docs.AdjustmentList,
+        docs.AdjustmentDetail,
+        docs.AdjustmentCreate,
+        docs.AdjustmentGrid,
+        docs.AdjustmentPrint,
+    ),
+    *docs.document_urls(
+        "transfers/",
+        "transfer",
+        docs.TransferKind,
+        docs.TransferList,
+        docs.TransferDetail,
+        docs.TransferCreate,
+        docs.TransferGrid,
+        docs.TransferPrint,
+    ),
+    path("counts/", docs.CountList.as_view(), name="count-list"),
+    path("counts/new/", docs.CountStart.as_view(), name="count-create"),
+    path("counts/<int:pk>/", docs.CountDetail.as_view(), name="count-detail"),
+    path("counts/<int:pk>/scan/", docs.CountScan.as_view(), name="count-scan"),
+    path("counts/<int:pk>/count/", docs.CountSet.as_view(), name="count-count"),
+    path("counts/<int:pk>/print/", docs.CountPrint.as_view(), name="count-print"),
+    path("counts/<int:pk>/sheet.xlsx", docs.CountExcel.as_view(), name="count-excel"),
+    path("counts/<int:pk>/post/", docs.action_view(docs.CountKind, "post"), name="count-post"),
+    path("counts/<int:pk>/cancel/", docs.action_view(docs.CountKind, "cancel"), name="count-cancel"),
 ]
