@@ -162,11 +162,13 @@ def reverse(*, source: Source, user, date=None) -> list[StockLedgerEntry]:
         )
         if not originals:
             return []
+        book = _Book.open({(e.product_id, e.warehouse_id) for e in originals})
+        # Checked under the balance locks: a reversal of the same source running at the same
+        # time holds them until it commits, and is then seen here.
         if StockLedgerEntry.objects.filter(reversal_of__in=[e.pk for e in originals]).exists():
             raise BusinessError(
                 BusinessError.INVALID_STATE, _("%(number)s was already reversed.") % {"number": source.number}
             )
-        book = _Book.open({(e.product_id, e.warehouse_id) for e in originals})
         book.load_layers()
         consumptions = defaultdict(list)
         for row in FifoConsumption.objects.filter(entry__in=[e.pk for e in originals]).order_by("id"):
@@ -410,31 +412,33 @@ class _Book:
 def lock_balances(keys: set[Key]) -> dict[Key, StockBalance]:
     """Lock the balance rows of ``keys`` in (product, warehouse) order, creating missing ones
     race-free (INSERT ... ON CONFLICT DO NOTHING, then lock). Must run in a transaction.
-    Also used by the documents that change reserved/ordered quantities."""
+    Also used by the documents that change reserved/ordered quantities.
+
+    Missing rows are inserted before any row is locked: inserting (or waiting on another
+    transaction's insert of) a row while holding locks on rows later in the order could
+    deadlock with a posting that holds that row and waits for ours."""
     if not connection.in_atomic_block:
         raise RuntimeError("lock_balances() must run inside transaction.atomic()")
-    found = _select_for_update(keys)
-    missing = keys - found.keys()
+    if not keys:
+        return {}
+    missing = keys - set(_balances_of(keys).values_list("product_id", "warehouse_id"))
     if missing:
         StockBalance.objects.bulk_create(
             [StockBalance(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
         )
-        found.update(_select_for_update(missing))
-    return found
+    return _select_for_update(keys)
+
+
+def _balances_of(keys: set[Key]):
+    # products × warehouses of the keys: exactly the keys for real documents (one warehouse, or
+    # the two of a transfer); any extra row is locked in the same global order, so no deadlock.
+    products = {p for p, _w in keys}
+    warehouses = {w for _p, w in keys}
+    return StockBalance.objects.filter(product_id__in=products, warehouse_id__in=warehouses)
 
 
 def _select_for_update(keys: set[Key]) -> dict[Key, StockBalance]:
-    # products × warehouses of the keys: exactly the keys for real documents (one warehouse, or
-    # the two of a transfer); any extra row is locked in the same global order, so no deadlock.
-    if not keys:
-        return {}
-    products = {p for p, _w in keys}
-    warehouses = {w for _p, w in keys}
-    rows = (
-        StockBalance.objects.select_for_update(no_key=True, of=("self",))
-        .filter(product_id__in=products, warehouse_id__in=warehouses)
-        .order_by("product_id", "warehouse_id")
-    )
+    rows = _balances_of(keys).select_for_update(no_key=True, of=("self",)).order_by("product_id", "warehouse_id")
     return {key: row for row in rows if (key := (row.product_id, row.warehouse_id)) in keys}
 
 
