@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -412,10 +412,33 @@ def _count_lines(count: StockCount, *, user, changes: list[tuple[Product, Decima
     if new:
         StockCountLine.objects.bulk_create(new.values())
     if changed:
-        StockCountLine.objects.bulk_update(
-            changed.values(), ["counted_qty", "system_qty", "counted_at", "counted_by"], batch_size=1000
-        )
+        _save_counts(list(changed.values()))
     return [existing[product.pk] for product in products]
+
+
+def _save_counts(lines: list[StockCountLine]) -> None:
+    """Write counted quantities: one UPDATE ... FROM (VALUES ...) per 2,000 lines on PostgreSQL
+    (Django's bulk_update builds a CASE per row and field: seconds for a 5,000-line sheet)."""
+    fields = ["counted_qty", "system_qty", "counted_at", "counted_by"]
+    if connection.vendor != "postgresql" or len(lines) < 50:
+        StockCountLine.objects.bulk_update(lines, fields, batch_size=500)
+        return
+    table = StockCountLine._meta.db_table
+    for start in range(0, len(lines), 2000):
+        chunk = lines[start : start + 2000]
+        rows = ", ".join(["(%s, %s::numeric, %s::numeric, %s::timestamptz, %s::bigint)"] * len(chunk))
+        params = [
+            value
+            for line in chunk
+            for value in (line.pk, line.counted_qty, line.system_qty, line.counted_at, line.counted_by_id)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS l SET counted_qty = v.counted_qty, system_qty = v.system_qty, "  # noqa: S608
+                f"counted_at = v.counted_at, counted_by_id = v.counted_by_id "
+                f"FROM (VALUES {rows}) AS v(id, counted_qty, system_qty, counted_at, counted_by_id) WHERE l.id = v.id",
+                params,
+            )
 
 
 def _as_changes(lines: list[dict] | None) -> list[tuple[Product, Decimal | None, bool]]:

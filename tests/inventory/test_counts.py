@@ -543,3 +543,26 @@ def test_api_unscoped_warehouse_is_403(api, product):
 
     assert response.status_code == 403
     assert StockCount.objects.count() == 0
+
+
+def test_a_whole_sheet_counted_at_once_keeps_every_number(clerk, wh):
+    # 60 lines take the one-statement update path (PostgreSQL); each keeps its own figures.
+    products = [ProductFactory(sku=f"BULK-{i:02d}") for i in range(60)]
+    for i, item in enumerate(products):
+        receive(clerk, item, wh, i + 1, 1)
+    count = start(clerk, wh)
+
+    services.stock_count_update(
+        count=count, user=clerk, lines=[{"product": item, "counted_qty": D(i * 2)} for i, item in enumerate(products)]
+    )
+
+    lines = list(count.lines.select_related("product").order_by("product__sku"))
+    assert [(line.counted_qty, line.system_qty, line.variance) for line in lines[:3]] == [
+        (D(0), D(1), D(-1)),
+        (D(2), D(2), D(0)),
+        (D(4), D(3), D(1)),
+    ]
+    assert all(line.counted_by == clerk and line.counted_at is not None for line in lines)
+    services.stock_count_post(count=count, user=clerk)
+    assert stock(products[59], wh) == (D(118), D("118.00"))
+    assert stock(products[0], wh) == (D(0), D("0.00"))
