@@ -10,7 +10,9 @@ from apps.inventory.api import (
     CategoryViewSet,
     ProductViewSet,
     StockAdjustmentViewSet,
+    StockBalanceViewSet,
     StockCountViewSet,
+    StockLedgerViewSet,
     StockTransferViewSet,
     UnitViewSet,
     WarehouseViewSet,
@@ -28,6 +30,8 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("stock-adjustments", StockAdjustmentViewSet, basename="stock-adjustment")
 router.register("stock-transfers", StockTransferViewSet, basename="stock-transfer")
 router.register("stock-counts", StockCountViewSet, basename="stock-count")
+router.register("stock-balances", StockBalanceViewSet, basename="stock-balance")
+router.register("stock-ledger", StockLedgerViewSet, basename="stock-ledger")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -6,18 +6,27 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api import DocumentViewSet, MasterDataViewSet
+from apps.core.api import DocumentViewSet, MasterDataViewSet, ReadOnlyViewSet
 
-from . import document_selectors, services
+from . import document_selectors, selectors, services
 from .document_filters import StockAdjustmentFilter, StockCountFilter, StockTransferFilter
-from .filters import CategoryFilter, ProductFilter, UnitFilter, WarehouseFilter
+from .filters import (
+    CategoryFilter,
+    ProductFilter,
+    StockBalanceFilter,
+    StockLedgerFilter,
+    UnitFilter,
+    WarehouseFilter,
+)
 from .models import (
     Category,
     Product,
     StockAdjustment,
     StockAdjustmentLine,
+    StockBalance,
     StockCount,
     StockCountLine,
+    StockLedgerEntry,
     StockTransfer,
     StockTransferLine,
     Unit,
@@ -391,3 +400,100 @@ class StockCountViewSet(StockDocumentViewSet):
         count = self.get_object()
         service(count=count, user=self.request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=count.pk)).data)
+
+
+# --- Stock reads: balances and the ledger (read-only; selectors.stock_balances / stock_ledger) --
+
+
+class StockBalanceSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True, label=_("SKU"))
+    product_name = serializers.CharField(source="product.name", read_only=True, label=_("product name"))
+    unit = serializers.CharField(source="product.unit.name", read_only=True, label=_("unit"))
+    warehouse_code = serializers.CharField(source="warehouse.code", read_only=True, label=_("warehouse code"))
+    avg_cost = serializers.DecimalField(max_digits=18, decimal_places=6, read_only=True, label=_("average cost"))
+    available_qty = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True, label=_("available"))
+    safety_stock = serializers.DecimalField(
+        source="product.safety_stock", max_digits=18, decimal_places=4, read_only=True, label=_("safety stock")
+    )
+
+    class Meta:
+        model = StockBalance
+        fields = [
+            "id",
+            "product",
+            "sku",
+            "product_name",
+            "unit",
+            "warehouse",
+            "warehouse_code",
+            "location",
+            "qty",
+            "value",
+            "avg_cost",
+            "reserved_qty",
+            "ordered_qty",
+            "available_qty",
+            "safety_stock",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class StockLedgerEntrySerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True, label=_("SKU"))
+    product_name = serializers.CharField(source="product.name", read_only=True, label=_("product name"))
+    warehouse_code = serializers.CharField(source="warehouse.code", read_only=True, label=_("warehouse code"))
+    username = serializers.CharField(source="user.username", read_only=True, label=_("username"))
+
+    class Meta:
+        model = StockLedgerEntry
+        fields = [
+            "id",
+            "posted_at",
+            "date",
+            "product",
+            "sku",
+            "product_name",
+            "warehouse",
+            "warehouse_code",
+            "qty",
+            "unit_cost",
+            "value",
+            "qty_after",
+            "value_after",
+            "source_type",
+            "source_id",
+            "source_number",
+            "source_line_id",
+            "reversal_of",
+            "user",
+            "username",
+        ]
+        read_only_fields = fields
+
+
+class StockBalanceViewSet(ReadOnlyViewSet):
+    """库存余额: on hand, value, average cost, reserved, ordered and available per product ×
+    warehouse, in the warehouses the user reads (a clerk: their own). Read-only: stock changes
+    only through documents posted to the ledger."""
+
+    serializer_class = StockBalanceSerializer
+    filterset_class = StockBalanceFilter
+    queryset = StockBalance.objects.none()  # for the permission class and the schema
+    xlsx_filename = "stock-balances"
+
+    def get_queryset(self):
+        return selectors.stock_balances(user=self.request.user)
+
+
+class StockLedgerViewSet(ReadOnlyViewSet):
+    """The stock ledger (库存台账): every movement in posting order with the running balance
+    after it and its source document, in the warehouses the user reads. Read-only."""
+
+    serializer_class = StockLedgerEntrySerializer
+    filterset_class = StockLedgerFilter
+    queryset = StockLedgerEntry.objects.none()
+    xlsx_filename = "stock-ledger"
+
+    def get_queryset(self):
+        return selectors.stock_ledger(user=self.request.user).order_by("id")
