@@ -903,17 +903,19 @@ class CountSet(CountLinePage):
     """Typing a number into a line: sets it (empty clears it). Answers the line and the summary."""
 
     def post(self, request, *args, **kwargs):
-        product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
-        line = self.object.lines.filter(product=product).first() if product else None
+        pk = request.POST.get("product", "")
+        product = Product.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
         if product is None:
-            return HttpResponse(status=400)
+            return HttpResponse(_("Unknown product."), status=400)
+        line = self.object.lines.filter(product=product).first()
         text = request.POST.get("counted_qty", "").strip().replace(",", "")
         try:
             qty = Decimal(text) if text else None
             if qty is not None and not qty.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            return HttpResponse(self.line_html(line, error=_("“%(text)s” is not a number.") % {"text": text}))
+            message = _("“%(text)s” is not a number.") % {"text": text}
+            return HttpResponse(self.line_html(line, error=message) if line else message, status=200 if line else 400)
         try:
             line = services.stock_count_set_line(count=self.object, user=request.user, product=product, counted_qty=qty)
         except (ValidationError, BusinessError) as exc:

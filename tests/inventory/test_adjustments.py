@@ -506,3 +506,18 @@ def test_api_excel_export(api, wh, product):
     assert rows[0][:3] == ("ID", "Number", "Status")
     assert rows[1][1] == "ADJ-2026-000001"
     assert len(rows) == 2
+
+
+def test_api_post_with_an_idempotency_key_answers_the_first_response_again(session_as, wh, product):
+    from apps.core.models import IdempotencyRecord
+
+    api = session_as("warehouse", warehouses=[wh])  # a session: the middleware sees the user
+    created = api.post(URL, body(wh, {"product": product.pk, "qty": "4"}), format="json").json()
+
+    first = api.post(f"{URL}{created['id']}/post/", HTTP_IDEMPOTENCY_KEY="post-adj-1")
+    again = api.post(f"{URL}{created['id']}/post/", HTTP_IDEMPOTENCY_KEY="post-adj-1")
+
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    assert IdempotencyRecord.objects.filter(key="post-adj-1").count() == 1
+    assert entry_count() == 1

@@ -303,6 +303,16 @@ def test_typing_a_number_sets_the_count(clerk_client, count, water):
     assert count.lines.get().counted_qty == D(8)
     assert 'value="8"' in text(response)
     assert "“eight” is not a number." in text(bad)
+    stray = ProductFactory(sku="STRAY")
+    assert (
+        clerk_client.post(f"/inventory/counts/{count.pk}/count/", {"product": "x", "counted_qty": "1"}).status_code
+        == 400
+    )
+    assert (
+        clerk_client.post(f"/inventory/counts/{count.pk}/count/", {"product": stray.pk, "counted_qty": "?"}).status_code
+        == 400
+    )
+    assert count.lines.count() == 1
 
 
 def test_post_a_count_from_its_screen(clerk_client, count, water, sh):
