@@ -219,10 +219,7 @@ class _Book:
     @classmethod
     def open(cls, keys: set[Key]) -> _Book:
         balances = lock_balances(keys)
-        products = Product.objects.only("id", "sku", "name", "valuation_method", "purchase_price").in_bulk(
-            {product for product, _warehouse in keys}
-        )
-        return cls(balances, products)
+        return cls(balances, {key[0]: balance.product for key, balance in balances.items()})
 
     def is_fifo(self, key: Key) -> bool:
         return self.products[key[0]].valuation_method == ValuationMethod.FIFO
@@ -363,7 +360,7 @@ class _Book:
 
     def write(self, planned: list[_Planned], *, source: Source, user, date) -> list[StockLedgerEntry]:
         now = timezone.now()
-        entries = StockLedgerEntry.objects.bulk_create(
+        entries = _insert_entries(
             [
                 StockLedgerEntry(
                     product_id=step.key[0],
@@ -412,7 +409,8 @@ class _Book:
 def lock_balances(keys: set[Key]) -> dict[Key, StockBalance]:
     """Lock the balance rows of ``keys`` in (product, warehouse) order, creating missing ones
     race-free (INSERT ... ON CONFLICT DO NOTHING, then lock). Must run in a transaction.
-    Also used by the documents that change reserved/ordered quantities.
+    Also used by the documents that change reserved/ordered quantities. Each balance comes with
+    its product (``balance.product``, read in the same statement).
 
     Missing rows are inserted before any row is locked: inserting (or waiting on another
     transaction's insert of) a row while holding locks on rows later in the order could
@@ -421,7 +419,7 @@ def lock_balances(keys: set[Key]) -> dict[Key, StockBalance]:
         raise RuntimeError("lock_balances() must run inside transaction.atomic()")
     if not keys:
         return {}
-    missing = keys - set(_balances_of(keys).values_list("product_id", "warehouse_id"))
+    missing = keys - _existing_keys(keys)
     if missing:
         StockBalance.objects.bulk_create(
             [StockBalance(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
@@ -437,9 +435,93 @@ def _balances_of(keys: set[Key]):
     return StockBalance.objects.filter(product_id__in=products, warehouse_id__in=warehouses)
 
 
+def _existing_keys(keys: set[Key]) -> set[Key]:
+    if connection.vendor == "postgresql":
+        return _pg_existing_keys(keys)
+    return set(_balances_of(keys).values_list("product_id", "warehouse_id"))
+
+
 def _select_for_update(keys: set[Key]) -> dict[Key, StockBalance]:
-    rows = _balances_of(keys).select_for_update(no_key=True, of=("self",)).order_by("product_id", "warehouse_id")
+    if connection.vendor == "postgresql":
+        return _pg_select_for_update(keys)
+    rows = (
+        _balances_of(keys)
+        .select_related("product")
+        .select_for_update(no_key=True, of=("self",))
+        .order_by("product_id", "warehouse_id")
+    )
     return {key: row for row in rows if (key := (row.product_id, row.warehouse_id)) in keys}
+
+
+def _insert_entries(entries: list[StockLedgerEntry]) -> list[StockLedgerEntry]:
+    if connection.vendor == "postgresql":
+        return _pg_insert_entries(entries)
+    return StockLedgerEntry.objects.bulk_create(entries)
+
+
+# PostgreSQL: the statements of every posting in plain SQL. Building them through the ORM cost
+# more CPU than PostgreSQL spent running them (bench/ledger.py, docs/benchmarks.md "Stock
+# ledger"). Same statements, locks and rows as the ORM versions above, which SQLite still uses.
+
+
+def _pg_dimensions(keys: set[Key]) -> list[list[int]]:
+    return [sorted({p for p, _w in keys}), sorted({w for _p, w in keys})]
+
+
+def _pg_existing_keys(keys: set[Key]) -> set[Key]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT product_id, warehouse_id FROM {StockBalance._meta.db_table} "  # noqa: S608
+            "WHERE product_id = ANY(%s) AND warehouse_id = ANY(%s)",
+            _pg_dimensions(keys),
+        )
+        return set(cursor.fetchall())
+
+
+def _pg_select_for_update(keys: set[Key]) -> dict[Key, StockBalance]:
+    quote, alias = connection.ops.quote_name, connection.alias
+    balance_fields = [f.attname for f in StockBalance._meta.concrete_fields]
+    product_fields = [f.attname for f in Product._meta.concrete_fields]
+    columns = [f"b.{quote(f.column)}" for f in StockBalance._meta.concrete_fields]
+    columns += [f"p.{quote(f.column)}" for f in Product._meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {StockBalance._meta.db_table} b "  # noqa: S608
+            f"JOIN {Product._meta.db_table} p ON p.id = b.product_id "
+            "WHERE b.product_id = ANY(%s) AND b.warehouse_id = ANY(%s) "
+            "ORDER BY b.product_id, b.warehouse_id FOR NO KEY UPDATE OF b",
+            _pg_dimensions(keys),
+        )
+        rows = cursor.fetchall()
+    found, split = {}, len(balance_fields)
+    for row in rows:
+        balance = StockBalance.from_db(alias, balance_fields, row[:split])
+        if (key := (balance.product_id, balance.warehouse_id)) in keys:
+            balance.product = Product.from_db(alias, product_fields, row[split:])
+            found[key] = balance
+    return found
+
+
+def _pg_insert_entries(entries: list[StockLedgerEntry]) -> list[StockLedgerEntry]:
+    """What bulk_create does (one INSERT ... RETURNING id per 2,000 entries), without its
+    per-value preparation: the values are already Decimal, int, str, date, datetime or None."""
+    quote, alias = connection.ops.quote_name, connection.alias
+    fields = [f for f in StockLedgerEntry._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(entries), 2000):
+        chunk = entries[start : start + 2000]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {StockLedgerEntry._meta.db_table} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([placeholders] * len(chunk))} RETURNING id",
+                [getattr(entry, f.attname) for entry in chunk for f in fields],
+            )
+            ids = cursor.fetchall()
+        for entry, (pk,) in zip(chunk, ids, strict=True):
+            entry.pk = pk
+            entry._state.adding, entry._state.db = False, alias
+    return entries
 
 
 def _update_balances(values: dict[int, tuple[Decimal, Decimal]], now) -> None:
