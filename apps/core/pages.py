@@ -346,6 +346,7 @@ class ListPage(Page):
                 "title": context["list_title"],
                 "headers": self.headers(columns),
                 "rows": rows,
+                "totals_row": self.totals_row(columns, filterset.qs),
                 "page_obj": page,
                 "filter_form": form,
                 "filter_fields": [form[name] for name in self.filter_fields],
@@ -357,6 +358,31 @@ class ListPage(Page):
             }
         )
         return context
+
+    def totals(self, queryset: models.QuerySet) -> dict[str, Any] | None:
+        """``{column name: sum}`` for a totals row under the table, over every row the filters
+        select (not only the page shown); None (the default) for no totals row."""
+        return None
+
+    def totals_row(self, columns: list[Column], queryset: models.QuerySet) -> list[dict[str, Any]] | None:
+        totals = self.totals(queryset)
+        if totals is None:
+            return None
+        cells = []
+        for column in columns:
+            value = totals.get(column.name)
+            if value is None:
+                text = ""
+            elif column.kind == "money":
+                text = format_money(value)
+            elif column.kind == "quantity":
+                text = format_quantity(value)
+            else:
+                text = str(value)
+            cells.append({"text": text, "css": column.css})
+        if cells and not cells[0]["text"]:
+            cells[0]["text"] = _("Total")
+        return cells
 
     def headers(self, columns: list[Column]) -> list[dict[str, Any]]:
         current = self.request.GET.get("ordering", "").split(",")[0]

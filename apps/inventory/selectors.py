@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.selectors import warehouses_for
 from apps.core.fields import MONEY_PLACES, QTY_PLACES, ZERO
@@ -94,6 +95,23 @@ SOURCE_URLS: dict[str, str] = {
 }
 
 
+# source_type -> what the stock card calls its (inbound, outbound) entries; later documents
+# add theirs.
+SOURCE_LABELS = {
+    "stock_adjustment": (gettext_lazy("Stock adjustment in"), gettext_lazy("Stock adjustment out")),
+    "stock_transfer": (gettext_lazy("Transfer in"), gettext_lazy("Transfer out")),
+    "stock_count": (gettext_lazy("Stock count gain"), gettext_lazy("Stock count loss")),
+}
+
+
+def source_label(source_type: str, qty: Decimal) -> str:
+    """What a movement is, in words: 其他入库, 调拨出库, 盘亏..."""
+    labels = SOURCE_LABELS.get(source_type)
+    if labels is None:
+        return source_type.replace("_", " ")
+    return str(labels[0] if qty > 0 else labels[1])
+
+
 def source_url(source_type: str, source_id: int) -> str | None:
     """The detail page of the document an entry came from, when one is registered."""
     name = SOURCE_URLS.get(source_type)
@@ -128,7 +146,11 @@ class CardSummary:
 
     @property
     def closing_value(self) -> Decimal:
-        return self.opening_value + self.in_value - self.out_value
+        return self.opening_value + self.net_value
+
+    @property
+    def net_value(self) -> Decimal:
+        return self.in_value - self.out_value
 
 
 def stock_card(*, user, product: Product, warehouse: Warehouse, date_from=None, date_to=None):

@@ -3,7 +3,7 @@ from django.urls import path
 from apps.core.crud import crud_urls
 
 from . import document_views as docs
-from . import views
+from . import stock_views, views
 
 app_name = "inventory"
 
@@ -40,6 +40,10 @@ urlpatterns = [
         create_view=views.ProductCreate,
         update_view=views.ProductUpdate,
     ),
+    # Stock reads: balances and the stock card (stock_views.py).
+    path("stock/balances/", stock_views.StockBalanceList.as_view(), name="stock-balance-list"),
+    path("stock/balances/<int:pk>/", stock_views.StockBalanceDetail.as_view(), name="stock-balance-detail"),
+    path("stock/card/", stock_views.StockCard.as_view(), name="stock-card"),
     # The warehouse's documents: stock adjustments, transfers, counts (document_views.py).
     *docs.document_urls(
         "adjustments/",
