@@ -233,6 +233,8 @@ JXC_CURRENCY_SYMBOL = os.environ.get("JXC_CURRENCY_SYMBOL", "¥")
 JXC_DEFAULT_TAX_RATE = os.environ.get("JXC_DEFAULT_TAX_RATE", "0.13")
 # Let stock go below zero (moving-average products only; FIFO products never do).
 JXC_ALLOW_NEGATIVE_STOCK = env_bool("JXC_ALLOW_NEGATIVE_STOCK")
+# The most rows a list's Excel download (?format=xlsx) may hold.
+JXC_XLSX_MAX_ROWS = int(os.environ.get("JXC_XLSX_MAX_ROWS", "100000"))
 JXC_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("JXC_IDEMPOTENCY_TTL_HOURS", "24"))
 
 SESSION_COOKIE_HTTPONLY = True

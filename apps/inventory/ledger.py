@@ -293,15 +293,18 @@ class _Book:
         if at_value is not None:
             value = at_value
         elif at_cost is not None:
+            # Goods going out at a source document's cost cannot take more value than the
+            # stock carries: the difference to that cost is a price variance, not stock.
             value = money(qty * at_cost)
+            if on_hand > 0:
+                value = min(value, self.value[key])
         elif on_hand > 0:
             value = money(self.value[key] * qty / on_hand)
         else:
             value = money(qty * self.products[key[0]].purchase_price)
         if on_hand - qty == 0:
             value = self.value[key]  # the last units carry the rounding residue
-        cost = at_cost if at_cost is not None else unit_cost(value / qty)
-        return self._step(key, -qty, cost, -value, line, lot)
+        return self._step(key, -qty, unit_cost(value / qty), -value, line, lot)
 
     def _consume(self, key, qty, *, first=None):
         """Take ``qty`` from the open layers, the ``first`` entry's layer before the oldest."""

@@ -69,7 +69,15 @@ def product_create(*, user, **fields) -> Product:
     return record_save(Product(), user=user, fields=fields)
 
 
+@transaction.atomic
 def product_update(*, product: Product, user, **fields) -> Product:
+    """Change a product. Its valuation method cannot change while it has stock anywhere: the
+    cost layers (FIFO) or the average (moving average) would no longer match the balances."""
+    method = fields.get("valuation_method", product.valuation_method)
+    if method != product.valuation_method and product.balances.exclude(qty=0).exists():
+        raise ValidationError(
+            {"valuation_method": _("The valuation method cannot change while the product has stock.")}
+        )
     return record_save(product, user=user, fields=fields)
 
 

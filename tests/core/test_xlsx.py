@@ -350,3 +350,14 @@ def test_a_missing_record_with_format_xlsx_answers_json(api_as):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "No Product matches the given query."}
+
+
+def test_an_excel_download_above_the_row_limit_asks_for_narrower_filters(api_as, settings):
+    settings.JXC_XLSX_MAX_ROWS = 2
+    for _ in range(3):
+        ProductFactory()
+
+    response = api_as("purchasing").get("/api/v1/products/", {"format": "xlsx"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["format"]

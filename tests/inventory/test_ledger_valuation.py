@@ -154,6 +154,16 @@ def test_moving_average_outbound_at_a_given_cost(clerk, wh):
     assert balance(product, wh) == (D(15), D("1600.00"))
 
 
+def test_going_out_at_a_cost_above_the_stock_value_takes_no_more_than_the_stock_carries(clerk, wh):
+    product = ProductFactory()
+    post(clerk, (product, wh, 2, 10))
+
+    _, [returned] = post(clerk, (product, wh, -1, "100"))
+
+    assert (returned.value, returned.unit_cost) == (D("-20.00"), D("20.000000"))
+    assert balance(product, wh) == (D(1), D("0.00"))
+
+
 @pytest.mark.parametrize("method", [MA, FIFO])
 def test_reversal_restores_everything(clerk, wh, method):
     product = ProductFactory(valuation_method=method)
@@ -260,3 +270,23 @@ def test_a_5000_line_posting_is_a_handful_of_statements(clerk, wh, django_assert
     with django_assert_max_num_queries(12):
         post(clerk, *lines)
     assert balance(products[0], wh) == (D(100), D("250.00"))
+
+
+def test_the_valuation_method_cannot_change_while_there_is_stock(clerk, wh):
+    from django.core.exceptions import ValidationError
+
+    from apps.inventory.services import product_update
+
+    product = ProductFactory()
+    post(clerk, (product, wh, 2, 10))
+
+    with pytest.raises(ValidationError) as refused:
+        product_update(product=product, user=clerk, valuation_method=FIFO)
+
+    assert list(refused.value.message_dict) == ["valuation_method"]
+    product.refresh_from_db()
+    assert product.valuation_method == MA
+    post(clerk, (product, wh, -2))
+    product_update(product=product, user=clerk, valuation_method=FIFO)  # no stock: allowed
+    product.refresh_from_db()
+    assert product.valuation_method == FIFO
