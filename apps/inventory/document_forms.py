@@ -13,19 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.selectors import warehouses_for
 from apps.core.pages import ServiceForm
+from apps.core.widgets import DateInput
 
 from .forms import CategoryChoiceField
 from .models import Product, StockAdjustment, StockCount, StockTransfer, Warehouse
-
-
-class DateInput(forms.DateInput):
-    """A date typed as 2026-11-22 (UI.md), the same in every browser and language."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"placeholder": "YYYY-MM-DD", "autocomplete": "off", "class": "date", **(attrs or {})},
-            format="%Y-%m-%d",
-        )
 
 
 class WarehouseChoiceField(forms.ModelChoiceField):

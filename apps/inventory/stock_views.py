@@ -22,13 +22,14 @@ from django.views.generic import TemplateView
 
 from apps.core.fields import COST_PLACES
 from apps.core.pages import Column, ListPage, ObjectPage, perm
+from apps.core.widgets import DateInput
 
 from . import selectors
 from .filters import StockBalanceFilter
 from .models import Product, StockBalance, StockLedgerEntry
 
 CARD_PAGE_SIZE = 100
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 MATCHES_SHOWN = 20
 
 
