@@ -15,8 +15,9 @@ A document app's services call these and add their own rules; for example::
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import UniqueConstraint
 from django.utils.translation import gettext as _
 
 from .errors import BusinessError
@@ -76,22 +77,50 @@ def set_status[D: Document](document: D, status: str, *, user) -> D:
 
 
 def _replace_lines(document: Document, lines: list[dict]) -> None:
+    """Validate and write ``lines`` in a few queries whatever their number: field rules and
+    ``clean()`` per line in Python, each foreign key checked once for all lines, unique
+    constraints checked among the lines. (Check constraints are the services' rules first and
+    the database's last word.)"""
     if not lines:
         raise ValidationError({"lines": [_("A document needs at least one line.")]})
     related = document.lines
+    model, parent = related.model, related.field.name
+    foreign_keys = [f for f in model._meta.concrete_fields if f.is_relation and f.name != parent]
     related.all().delete()
     objects, errors = [], []
+
+    def refuse(number, field, messages):
+        label = "" if field == NON_FIELD_ERRORS else f"{field}: "
+        errors.extend(_("Line %(line)s: %(message)s") % {"line": number, "message": f"{label}{m}"} for m in messages)
+
     for number, fields in enumerate(lines, start=1):
-        line = related.model(line_no=number, **{related.field.name: document}, **fields)
+        line = model(line_no=number, **{parent: document}, **fields)
         try:
-            line.full_clean(exclude=[related.field.name])
+            line.full_clean(
+                exclude=[parent, *(f.name for f in foreign_keys)], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
-                label = "" if field == "__all__" else f"{field}: "
-                errors.extend(
-                    _("Line %(line)s: %(message)s") % {"line": number, "message": f"{label}{m}"} for m in messages
-                )
+                refuse(number, field, messages)
         objects.append(line)
+    for field in foreign_keys:
+        wanted = {getattr(line, field.attname) for line in objects} - {None}
+        found = set(field.related_model._base_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+        for number, line in enumerate(objects, start=1):
+            value = getattr(line, field.attname)
+            if value is None and not field.null:
+                refuse(number, field.name, [str(field.error_messages["null"])])
+            elif value is not None and value not in found:
+                refuse(number, field.name, [_("%(value)s does not exist.") % {"value": value}])
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and parent in constraint.fields and constraint.condition is None:
+            others = [model._meta.get_field(name).attname for name in constraint.fields if name != parent]
+            seen: set[tuple] = set()
+            for number, line in enumerate(objects, start=1):
+                key = tuple(getattr(line, name) for name in others)
+                if key in seen:
+                    refuse(number, NON_FIELD_ERRORS, [_("This line repeats an earlier one.")])
+                seen.add(key)
     if errors:
         raise ValidationError({"lines": errors})
-    related.model.objects.bulk_create(objects)
+    model.objects.bulk_create(objects)

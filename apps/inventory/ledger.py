@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bulk import bulk_update_fields
 from apps.core.errors import BusinessError
 from apps.core.fields import ZERO, money, unit_cost
 
@@ -403,9 +404,9 @@ class _Book:
             FifoLayer.objects.bulk_create(new_layers)  # what is left of them after this posting
         if consumptions:
             FifoConsumption.objects.bulk_create(consumptions)
-        _update_balances({self.balances[key].pk: (self.qty[key], self.value[key]) for key in self.balances}, now)
         for key, balance in self.balances.items():
-            balance.qty, balance.value = self.qty[key], self.value[key]
+            balance.qty, balance.value, balance.updated_at = self.qty[key], self.value[key], now
+        bulk_update_fields(list(self.balances.values()), ["qty", "value", "updated_at"])
         return entries
 
 
@@ -525,30 +526,6 @@ def _pg_insert_entries(entries: list[StockLedgerEntry]) -> list[StockLedgerEntry
             entry.pk = pk
             entry._state.adding, entry._state.db = False, alias
     return entries
-
-
-def _update_balances(values: dict[int, tuple[Decimal, Decimal]], now) -> None:
-    """Write new qty/value to balance rows: one UPDATE ... FROM (VALUES ...) on PostgreSQL."""
-    if not values:
-        return
-    if connection.vendor == "postgresql":
-        rows = list(values.items())
-        for start in range(0, len(rows), 2000):
-            chunk = rows[start : start + 2000]
-            placeholders = ", ".join(["(%s, %s::numeric, %s::numeric)"] * len(chunk))
-            params = [item for pk, (qty, value) in chunk for item in (pk, qty, value)]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE inventory_stockbalance AS b SET qty = v.qty, value = v.value, updated_at = %s "  # noqa: S608
-                    f"FROM (VALUES {placeholders}) AS v(id, qty, value) WHERE b.id = v.id",
-                    [now, *params],
-                )
-        return
-    balances = list(StockBalance.objects.filter(pk__in=values.keys()))
-    for balance in balances:
-        balance.qty, balance.value = values[balance.pk]
-        balance.updated_at = now
-    StockBalance.objects.bulk_update(balances, ["qty", "value", "updated_at"], batch_size=500)
 
 
 def _plain(qty: Decimal) -> str:

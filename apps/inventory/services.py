@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from apps.accounts.selectors import check_warehouse_scope
+from apps.core.bulk import bulk_update_fields
 from apps.core.documents import document_create, document_update, lock, require_status, set_status
 from apps.core.errors import BusinessError
 from apps.core.services import record_delete, record_save
@@ -228,7 +229,7 @@ def stock_adjustment_post(*, adjustment: StockAdjustment, user) -> StockAdjustme
     for line, entry in zip(lines, entries, strict=True):
         if line.qty < 0:
             line.unit_cost = entry.unit_cost
-    type(lines[0]).objects.bulk_update(lines, ["unit_cost"], batch_size=1000)
+    bulk_update_fields(lines, ["unit_cost"])
     return set_status(adjustment, POSTED, user=user)
 
 
@@ -425,28 +426,7 @@ def _count_lines(count: StockCount, *, user, changes: list[tuple[Product, Decima
 
 
 def _save_counts(lines: list[StockCountLine]) -> None:
-    """Write counted quantities: one UPDATE ... FROM (VALUES ...) per 2,000 lines on PostgreSQL
-    (Django's bulk_update builds a CASE per row and field: seconds for a 5,000-line sheet)."""
-    fields = ["counted_qty", "system_qty", "counted_at", "counted_by"]
-    if connection.vendor != "postgresql" or len(lines) < 50:
-        StockCountLine.objects.bulk_update(lines, fields, batch_size=500)
-        return
-    table = StockCountLine._meta.db_table
-    for start in range(0, len(lines), 2000):
-        chunk = lines[start : start + 2000]
-        rows = ", ".join(["(%s, %s::numeric, %s::numeric, %s::timestamptz, %s::bigint)"] * len(chunk))
-        params = [
-            value
-            for line in chunk
-            for value in (line.pk, line.counted_qty, line.system_qty, line.counted_at, line.counted_by_id)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS l SET counted_qty = v.counted_qty, system_qty = v.system_qty, "  # noqa: S608
-                f"counted_at = v.counted_at, counted_by_id = v.counted_by_id "
-                f"FROM (VALUES {rows}) AS v(id, counted_qty, system_qty, counted_at, counted_by_id) WHERE l.id = v.id",
-                params,
-            )
+    bulk_update_fields(lines, ["counted_qty", "system_qty", "counted_at", "counted_by"])
 
 
 def _as_changes(lines: list[dict] | None) -> list[tuple[Product, Decimal | None, bool]]:
