@@ -56,12 +56,13 @@ class Source:
 class Movement:
     """One line of a posting, in the product's stock unit.
 
-    ``qty`` is signed: positive in, negative out. Inbound needs ``unit_cost`` unless it carries
+    ``qty`` is signed: positive in, negative out. Inbound comes in at ``unit_cost``; or carries
     the cost of an earlier outbound movement of the same posting (``cost_of``: its index; a
-    transfer's receiving side). Outbound leaves ``unit_cost`` empty to go out at the current
-    cost, or sets it to go out at a source document's cost (a purchase return at the receipt's
-    cost). ``returns_entry`` names the entry a return goes back against: FIFO takes from that
-    entry's layer first.
+    transfer's receiving side); or, with neither, at the current cost (the average cost of the
+    stock on hand, else the product's purchase price: stock found by a count). Outbound leaves
+    ``unit_cost`` empty to go out at the current cost, or sets it to go out at a source
+    document's cost (a purchase return at the receipt's cost). ``returns_entry`` names the
+    entry a return goes back against: FIFO takes from that entry's layer first.
     """
 
     product: int
@@ -105,16 +106,14 @@ def post(*, source: Source, movements: list[Movement], user, date) -> list[Stock
     """Post ``movements`` for ``source`` and return the entries written, in order.
 
     Raises BusinessError ``insufficient_stock`` (nothing written) when an outbound movement
-    would take more than is on hand. Movements with zero quantity, or inbound movements without
-    a cost, are programming errors (ValueError): documents validate their lines first.
+    would take more than is on hand. Movements with zero quantity are programming errors
+    (ValueError): documents validate their lines first.
     """
     if not movements:
         raise ValueError("a posting needs at least one movement")
     for index, movement in enumerate(movements):
         if movement.qty == 0:
             raise ValueError(f"movement {index} has zero quantity")
-        if movement.qty > 0 and movement.unit_cost is None and movement.cost_of is None:
-            raise ValueError(f"inbound movement {index} needs a unit_cost or cost_of")
         if movement.cost_of is not None and not (0 <= movement.cost_of < index and movements[movement.cost_of].qty < 0):
             raise ValueError(f"movement {index}: cost_of must name an earlier outbound movement")
     with transaction.atomic():
@@ -129,7 +128,7 @@ def post(*, source: Source, movements: list[Movement], user, date) -> list[Stock
                     cost = carried.unit_cost
                     value = -carried.value if movement.qty == -carried.qty else money(movement.qty * cost)
                 else:
-                    cost = movement.unit_cost
+                    cost = movement.unit_cost if movement.unit_cost is not None else book.current_cost(key)
                     value = money(movement.qty * cost)
                 planned.append(book.receive(key, movement.qty, cost, value, line=movement.line, lot=movement.lot))
             else:
@@ -221,6 +220,13 @@ class _Book:
     def open(cls, keys: set[Key]) -> _Book:
         balances = lock_balances(keys)
         return cls(balances, {key[0]: balance.product for key, balance in balances.items()})
+
+    def current_cost(self, key: Key) -> Decimal:
+        """What one more unit is worth here now: the average cost of the stock on hand, else
+        (no stock) the product's purchase price."""
+        if self.qty[key] > 0:
+            return unit_cost(self.value[key] / self.qty[key])
+        return self.products[key[0]].purchase_price
 
     def is_fifo(self, key: Key) -> bool:
         return self.products[key[0]].valuation_method == ValuationMethod.FIFO

@@ -105,12 +105,6 @@ def _line_errors(errors: list[str]) -> None:
         raise ValidationError({"lines": errors})
 
 
-def _current_cost(balance: StockBalance, product: Product) -> Decimal:
-    """What one more unit coming in is worth when the document names no cost: the current
-    average cost in that warehouse, else (no stock) the product's purchase price."""
-    return balance.avg_cost if balance.qty > 0 else product.purchase_price
-
-
 def _cancel(document, *, user, source_type: str, warehouses: list[Warehouse]):
     """Draft -> cancelled (nothing posted); posted -> ledger.reverse, then cancelled;
     cancelled -> 409 invalid_state. ``document`` is already locked by the caller."""
@@ -195,9 +189,9 @@ def stock_adjustment_post(*, adjustment: StockAdjustment, user) -> StockAdjustme
     the current average cost in the warehouse, else the product's purchase price, and stored
     on the line); negative lines go out at the current cost, which is then stored on the line.
 
-    Locks the adjustment, then every balance row it touches (in the ledger's order) before
-    reading costs. Refuses 409 ``insufficient_stock`` (nothing written, still a draft) when a
-    line takes more than is on hand, and 409 ``invalid_state`` for a cancelled adjustment.
+    Locks the adjustment; the ledger locks the balances and values the lines. Refuses 409
+    ``insufficient_stock`` (nothing written, still a draft) when a line takes more than is on
+    hand, and 409 ``invalid_state`` for a cancelled adjustment.
     Posting a posted adjustment returns it unchanged.
     """
     adjustment = lock(adjustment)
@@ -205,12 +199,8 @@ def stock_adjustment_post(*, adjustment: StockAdjustment, user) -> StockAdjustme
     if adjustment.status == POSTED:
         return adjustment
     require_status(adjustment, DRAFT, action=_("be posted"))
-    lines = list(adjustment.lines.select_related("product"))
+    lines = list(adjustment.lines.all())
     warehouse_id = adjustment.warehouse_id
-    balances = ledger.lock_balances({(line.product_id, warehouse_id) for line in lines})
-    for line in lines:
-        if line.qty > 0 and line.unit_cost is None:
-            line.unit_cost = _current_cost(balances[(line.product_id, warehouse_id)], line.product)
     entries = ledger.post(
         source=_source(adjustment, SOURCE_ADJUSTMENT),
         movements=[
@@ -227,8 +217,7 @@ def stock_adjustment_post(*, adjustment: StockAdjustment, user) -> StockAdjustme
         date=adjustment.date,
     )
     for line, entry in zip(lines, entries, strict=True):
-        if line.qty < 0:
-            line.unit_cost = entry.unit_cost
+        line.unit_cost = entry.unit_cost  # the cost it was booked at (filled in when empty)
     bulk_update_fields(lines, ["unit_cost"])
     return set_status(adjustment, POSTED, user=user)
 
@@ -585,8 +574,8 @@ def stock_count_post(*, count: StockCount, user) -> StockCount:
     losses go out at the current cost. Lines not counted and lines without variance post
     nothing, so movements between counting and posting are neither lost nor doubled.
 
-    Locks the count, then every balance row it touches (in the ledger's order) before reading
-    costs. 409 ``invalid_state`` when nothing was counted or the count is cancelled; 409
+    Locks the count; the ledger locks the balances and values the gains. 409
+    ``invalid_state`` when nothing was counted or the count is cancelled; 409
     ``insufficient_stock`` (nothing written) when goods left after counting so a loss would
     take stock below zero. Posting a posted count returns it unchanged.
     """
@@ -604,18 +593,9 @@ def stock_count_post(*, count: StockCount, user) -> StockCount:
         )
     moving = [line for line in counted if line.variance != 0]
     if moving:
-        warehouse_id = count.warehouse_id
-        balances = ledger.lock_balances({(line.product_id, warehouse_id) for line in moving})
+        # Gains come in at the current cost (the ledger's rule when no cost is given).
         movements = [
-            ledger.Movement(
-                product=line.product_id,
-                warehouse=warehouse_id,
-                qty=line.variance,
-                unit_cost=_current_cost(balances[(line.product_id, warehouse_id)], line.product)
-                if line.variance > 0
-                else None,
-                line=line.pk,
-            )
+            ledger.Movement(product=line.product_id, warehouse=count.warehouse_id, qty=line.variance, line=line.pk)
             for line in moving
         ]
         ledger.post(source=_source(count, SOURCE_COUNT), movements=movements, user=user, date=count.date)

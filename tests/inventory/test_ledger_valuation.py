@@ -290,3 +290,15 @@ def test_the_valuation_method_cannot_change_while_there_is_stock(clerk, wh):
     product_update(product=product, user=clerk, valuation_method=FIFO)  # no stock: allowed
     product.refresh_from_db()
     assert product.valuation_method == FIFO
+
+
+def test_inbound_without_a_cost_comes_in_at_the_current_cost(clerk, wh):
+    product = ProductFactory(purchase_price=D("8.00"))
+
+    _, [first] = post(clerk, (product, wh, 2))  # no stock yet: the purchase price
+    post(clerk, (product, wh, 2, "12"))  # average now 10.00
+    _, [found] = post(clerk, (product, wh, 1))
+
+    assert (first.unit_cost, first.value) == (D("8.000000"), D("16.00"))
+    assert (found.unit_cost, found.value) == (D("10.000000"), D("10.00"))
+    assert balance(product, wh) == (D(5), D("50.00"))
