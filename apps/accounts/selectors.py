@@ -8,7 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from apps.inventory.models import Warehouse
 
-from .departments import SEE_ALL_CUSTOMERS, SEE_ALL_WAREHOUSES
+from .departments import SEE_ALL_CUSTOMERS, SEE_ALL_WAREHOUSES, WAREHOUSE
 from .models import User
 
 OPERATE_WAREHOUSE = "inventory.operate_warehouse"
@@ -66,6 +66,25 @@ def warehouses_for(user) -> QuerySet[Warehouse]:
     if sees_all_warehouses(user):
         return Warehouse.objects.all()
     return assigned_warehouses(user)
+
+
+def reads_all_warehouses(user) -> bool:
+    """Whether ``user`` reads stock and stock documents of every warehouse: management and IT,
+    and the departments whose work is not tied to one warehouse (purchasing, sales, finance,
+    customer service). A warehouse clerk reads only the warehouses they operate. Writing is
+    always limited to the operated warehouses (``check_warehouse_scope``)."""
+    return sees_all_warehouses(user) or WAREHOUSE not in user_departments(user)
+
+
+def readable_warehouses(user) -> QuerySet[Warehouse]:
+    return Warehouse.objects.all() if reads_all_warehouses(user) else warehouses_for(user)
+
+
+def in_read_scope(queryset: QuerySet, user, field: str = "warehouse") -> QuerySet:
+    """``queryset`` limited to the rows whose ``field`` is a warehouse ``user`` reads."""
+    if reads_all_warehouses(user):
+        return queryset
+    return queryset.filter(**{f"{field}__in": warehouses_for(user)})
 
 
 def may_operate_warehouse(user, warehouse: Warehouse) -> bool:

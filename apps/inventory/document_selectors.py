@@ -1,11 +1,9 @@
 """Reads for the warehouse's own documents (adjustments, transfers, counts): which documents a
 user may see, the stock beside each line, and what a posted document wrote to the ledger.
 
-Scope of reading: a warehouse clerk sees the documents of the warehouses they operate (a
-transfer when either side is theirs); management and IT see all; the other departments that
-may read these documents at all (finance, and purchasing/sales for transfers) read them
-company-wide, since their work is not tied to one warehouse. Writing is always limited to the
-warehouses the user operates (``check_warehouse_scope`` in the services).
+Scope of reading: ``apps.accounts.selectors.reads_all_warehouses`` (a warehouse clerk sees
+the documents of the warehouses they operate, a transfer when either side is theirs). Writing
+is always limited to the warehouses the user operates (``check_warehouse_scope``).
 """
 
 from __future__ import annotations
@@ -14,8 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from apps.accounts.departments import WAREHOUSE
-from apps.accounts.selectors import sees_all_warehouses, user_departments, warehouses_for
+from apps.accounts.selectors import in_read_scope, reads_all_warehouses, warehouses_for
 
 from .models import Category, StockAdjustment, StockBalance, StockCount, StockLedgerEntry, StockTransfer
 
@@ -24,31 +21,20 @@ SOURCE_TRANSFER = "stock_transfer"
 SOURCE_COUNT = "stock_count"
 
 
-def reads_every_warehouse(user) -> bool:
-    """Whether ``user`` reads the documents of every warehouse (see the module's docstring)."""
-    return sees_all_warehouses(user) or WAREHOUSE not in user_departments(user)
-
-
 def stock_adjustments_for(user) -> QuerySet[StockAdjustment]:
-    queryset = StockAdjustment.objects.select_related("warehouse", "created_by")
-    if reads_every_warehouse(user):
-        return queryset
-    return queryset.filter(warehouse__in=warehouses_for(user))
+    return in_read_scope(StockAdjustment.objects.select_related("warehouse", "created_by"), user)
 
 
 def stock_transfers_for(user) -> QuerySet[StockTransfer]:
     queryset = StockTransfer.objects.select_related("from_warehouse", "to_warehouse", "created_by")
-    if reads_every_warehouse(user):
+    if reads_all_warehouses(user):
         return queryset
     mine = warehouses_for(user)
     return queryset.filter(Q(from_warehouse__in=mine) | Q(to_warehouse__in=mine))
 
 
 def stock_counts_for(user) -> QuerySet[StockCount]:
-    queryset = StockCount.objects.select_related("warehouse", "category", "created_by")
-    if reads_every_warehouse(user):
-        return queryset
-    return queryset.filter(warehouse__in=warehouses_for(user))
+    return in_read_scope(StockCount.objects.select_related("warehouse", "category", "created_by"), user)
 
 
 def balances_of(*, warehouse_id: int | None, product_ids: Iterable[int]) -> dict[int, StockBalance]:

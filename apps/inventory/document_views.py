@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.accounts.selectors import warehouses_for
+from apps.accounts.selectors import readable_warehouses
 from apps.core.errors import BusinessError
 from apps.core.fields import money
 from apps.core.pages import Column, ListPage, ObjectPage, Page, add_service_errors, perm
+from apps.core.widgets import DateInput
 from apps.core.xlsx import XLSX_MEDIA_TYPE, write_workbook
 from apps.core.xlsx import Column as XColumn
 
@@ -210,10 +211,13 @@ class DocumentList(KindPage, ListPage):
         super().tune_filter_form(form)
         for name, label in (("date_from", _("From")), ("date_to", _("To"))):
             form.fields[name].label = label
-            form.fields[name].widget.attrs.update({"placeholder": "YYYY-MM-DD", "class": "date", "autocomplete": "off"})
+            form.fields[name].widget = DateInput()
         warehouse = form.fields["warehouse"]
-        warehouse.queryset = warehouses_for(self.request.user).order_by("code")
+        warehouse.queryset = readable_warehouses(self.request.user).order_by("code")
         warehouse.widget.choices = warehouse.choices
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(line_count=Count("lines"))
 
 
 class AdjustmentList(DocumentList):
@@ -232,9 +236,6 @@ class AdjustmentList(DocumentList):
         Column("created_by", value=lambda d: d.created_by.display_name),
     )
 
-    def get_queryset(self):
-        return super().get_queryset().annotate(line_count=Count("lines"))
-
 
 class TransferList(DocumentList):
     kind = TransferKind
@@ -250,9 +251,6 @@ class TransferList(DocumentList):
         Column("note"),
         Column("created_by", value=lambda d: d.created_by.display_name),
     )
-
-    def get_queryset(self):
-        return super().get_queryset().annotate(line_count=Count("lines"))
 
 
 class CountList(DocumentList):
@@ -271,13 +269,7 @@ class CountList(DocumentList):
     )
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                line_count=Count("lines"), counted_count=Count("lines", filter=Q(lines__counted_qty__isnull=False))
-            )
-        )
+        return super().get_queryset().annotate(counted_count=Count("lines", filter=Q(lines__counted_qty__isnull=False)))
 
 
 # --- Detail, print, actions -------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from apps.accounts.selectors import readable_warehouses
 from apps.core.filters import SearchFilterSet, StrictBooleanFilter, ordering
 
 from .models import Category, Product, StockBalance, StockLedgerEntry, Unit, Warehouse
@@ -52,11 +53,9 @@ class ProductFilter(SearchFilterSet):
 
 
 def _readable_warehouses(request):
-    from .selectors import stock_warehouses
-
     if request is None or not request.user.is_authenticated:
         return Warehouse.objects.none()
-    return stock_warehouses(request.user)
+    return readable_warehouses(request.user)
 
 
 def _by_category(queryset, name, value):

@@ -18,10 +18,9 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.selectors import warehouses_for
+from apps.accounts.selectors import in_read_scope
 from apps.core.fields import MONEY_PLACES, QTY_PLACES, ZERO
 
-from .document_selectors import reads_every_warehouse
 from .ledger import negative_stock_allowed
 from .models import FifoLayer, Product, StockBalance, StockLedgerEntry, ValuationMethod, Warehouse
 
@@ -31,29 +30,13 @@ _QTY = DecimalField(max_digits=18, decimal_places=4)
 _COST = DecimalField(max_digits=18, decimal_places=6)
 
 
-def stock_warehouses(user) -> QuerySet[Warehouse]:
-    """The warehouses whose stock ``user`` reads: a warehouse clerk those they operate
-    (``warehouses_for``); management and IT all; the other departments that read stock
-    (purchasing, sales, finance, customer service) all, since their work is not tied to one
-    warehouse (the same rule as the warehouse's documents, ``reads_every_warehouse``)."""
-    if reads_every_warehouse(user):
-        return Warehouse.objects.all()
-    return warehouses_for(user)
-
-
-def _in_scope(queryset: QuerySet, user) -> QuerySet:
-    if reads_every_warehouse(user):
-        return queryset
-    return queryset.filter(warehouse__in=warehouses_for(user))
-
-
 def stock_balances(*, user) -> QuerySet[StockBalance]:
-    """Balance rows of the warehouses ``user`` reads (:func:`stock_warehouses`), with the
+    """Balance rows of the warehouses ``user`` reads (``readable_warehouses``), with the
     product (and its unit and category) and the warehouse joined in, and ``available`` (on
     hand − reserved) and ``average_cost`` annotated for filtering and sorting (the rows'
     ``available_qty`` and ``avg_cost`` properties give the exact figures)."""
     return (
-        _in_scope(StockBalance.objects.all(), user)
+        in_read_scope(StockBalance.objects.all(), user)
         .select_related("product__unit", "product__category", "warehouse")
         .annotate(
             available=ExpressionWrapper(F("qty") - F("reserved_qty"), output_field=_QTY),
@@ -124,9 +107,9 @@ def source_url(source_type: str, source_id: int) -> str | None:
 
 
 def stock_ledger(*, user) -> QuerySet[StockLedgerEntry]:
-    """Ledger entries of the warehouses ``user`` reads (:func:`stock_warehouses`), in posting
+    """Ledger entries of the warehouses ``user`` reads (``readable_warehouses``), in posting
     order, with product, unit, warehouse and user joined in."""
-    return _in_scope(StockLedgerEntry.objects.all(), user).select_related("product__unit", "warehouse", "user")
+    return in_read_scope(StockLedgerEntry.objects.all(), user).select_related("product__unit", "warehouse", "user")
 
 
 @dataclass(frozen=True)

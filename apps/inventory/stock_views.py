@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from apps.accounts.selectors import readable_warehouses
 from apps.core.fields import COST_PLACES
 from apps.core.pages import Column, ListPage, ObjectPage, perm
 from apps.core.widgets import DateInput
@@ -138,7 +139,7 @@ class StockCardForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = selectors.stock_warehouses(user)
+        self.fields["warehouse"].queryset = readable_warehouses(user)
         self.fields["warehouse"].empty_label = None
         q = self.fields["q"].widget
         q.input_type = "search"
@@ -258,4 +259,4 @@ class StockCard(PermissionRequiredMixin, TemplateView):
 
 
 def form_first_warehouse(user):
-    return selectors.stock_warehouses(user).order_by("code").first()
+    return readable_warehouses(user).order_by("code").first()

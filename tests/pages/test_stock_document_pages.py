@@ -411,3 +411,15 @@ def test_the_inventory_menu(client_as):
     assert "Stock adjustments" in nav and "Transfers" in nav and "Stock counts" in nav
     sales_nav = re.search(r'<nav class="sidebar".*?</nav>', client_as("sales").get("/").content.decode(), re.S).group(0)
     assert "Transfers" in sales_nav and "Stock adjustments" not in sales_nav
+
+
+def test_a_list_filters_by_the_warehouses_its_reader_sees(client_as, sh):
+    other = WarehouseFactory(code="ZZ99")
+    finance = client_as("finance")  # reads every warehouse, operates none
+    clerk = client_as("warehouse", warehouses=[sh])
+
+    finance_page = finance.get("/inventory/adjustments/").content.decode()
+    clerk_page = clerk.get("/inventory/adjustments/").content.decode()
+
+    assert f'<option value="{sh.pk}"' in finance_page and f'<option value="{other.pk}"' in finance_page
+    assert f'<option value="{sh.pk}"' in clerk_page and f'<option value="{other.pk}"' not in clerk_page
