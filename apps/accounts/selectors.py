@@ -1,8 +1,10 @@
 """Who may see what: departments, warehouse scope and customer scope of a user."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Prefetch, QuerySet
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
@@ -97,9 +99,6 @@ def sees_all_customers(user) -> bool:
 
 def check_warehouse_scope(user, *warehouses: Warehouse) -> None:
     """Refuse (403) unless ``user`` may operate every one of ``warehouses``."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
     for warehouse in warehouses:
         if not may_operate_warehouse(user, warehouse):
             raise PermissionDenied(_("You are not assigned to warehouse %(warehouse)s.") % {"warehouse": warehouse})

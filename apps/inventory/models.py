@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.fields import MoneyField, QuantityField, RateField, UnitCostField, non_negative
+from apps.core.fields import MoneyField, QuantityField, RateField, UnitCostField, non_negative, unit_cost
 from apps.core.models import Document, DocumentLine
 
 
@@ -219,8 +219,6 @@ class StockBalance(models.Model):
 
     @property
     def avg_cost(self) -> Decimal:
-        from apps.core.fields import unit_cost
-
         return unit_cost(self.value / self.qty) if self.qty > 0 else Decimal("0")
 
 
