@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "apps.inventory",
     "apps.suppliers",
     "apps.customers",
+    "apps.purchasing",
+    "apps.finance",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +239,12 @@ JXC_ALLOW_NEGATIVE_STOCK = env_bool("JXC_ALLOW_NEGATIVE_STOCK")
 # The most rows a list's Excel download (?format=xlsx) may hold.
 JXC_XLSX_MAX_ROWS = int(os.environ.get("JXC_XLSX_MAX_ROWS", "100000"))
 JXC_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("JXC_IDEMPOTENCY_TTL_HOURS", "24"))
+# Purchase orders whose total (VAT included) is above this need management's approval.
+JXC_PO_APPROVAL_THRESHOLD = os.environ.get("JXC_PO_APPROVAL_THRESHOLD", "50000")
+# How far a receipt may go over an order line, as a fraction of the line (0.05 = 5%).
+JXC_RECEIPT_TOLERANCE = os.environ.get("JXC_RECEIPT_TOLERANCE", "0")
+# Purchase planning: the sales window (days) that gives each product's daily sales velocity.
+JXC_PLANNING_VELOCITY_DAYS = int(os.environ.get("JXC_PLANNING_VELOCITY_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep the default

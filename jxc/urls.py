@@ -37,6 +37,9 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("apps.core.api_urls")),
+    path("", include("apps.purchasing.api_urls")),
+    path("", include("apps.finance.api_urls")),
+    path("reports/", include("apps.reports.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -56,6 +59,9 @@ urlpatterns = [
     path("inventory/", include("apps.inventory.urls")),
     path("suppliers/", include("apps.suppliers.urls")),
     path("customers/", include("apps.customers.urls")),
+    path("purchasing/", include("apps.purchasing.urls")),
+    path("finance/", include("apps.finance.urls")),
+    path("reports/", include("apps.reports.urls")),
 ]
 
 admin.site.site_header = "JXC 进销存"

@@ -43,6 +43,8 @@ MENU = [
             MenuEntry(_("Stock counts"), "inventory:count-list", "inventory.view_stockcount"),
         ],
     ),
+    (_("Purchasing"), []),
+    (_("Finance"), []),
     (
         _("System"),
         [

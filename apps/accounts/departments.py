@@ -48,6 +48,15 @@ MODEL_ACCESS = [
     ("inventory.stockadjustment", {WAREHOUSE, FINANCE, MANAGEMENT}, {WAREHOUSE, MANAGEMENT}),
     ("inventory.stocktransfer", {WAREHOUSE, PURCHASING, SALES, FINANCE, MANAGEMENT}, {WAREHOUSE, MANAGEMENT}),
     ("inventory.stockcount", {WAREHOUSE, FINANCE, MANAGEMENT}, {WAREHOUSE, MANAGEMENT}),
+    # Purchasing: buyers plan and order; the warehouse receives and ships returns; finance reads.
+    ("suppliers.supplierproduct", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}, {PURCHASING, MANAGEMENT}),
+    ("purchasing.purchaseorder", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}, {PURCHASING, MANAGEMENT}),
+    ("purchasing.purchasereceipt", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}, {WAREHOUSE, MANAGEMENT}),
+    ("purchasing.purchasereturn", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}, {WAREHOUSE, PURCHASING, MANAGEMENT}),
+    # Payables: written only by documents; what is owed is read by finance, buyers and management.
+    ("finance.payable", {PURCHASING, FINANCE, MANAGEMENT}, set()),
+    ("finance.supplierpayment", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
+    ("finance.cashaccount", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
 ]
 
 # Single permissions (custom actions and special reads).
@@ -58,6 +67,13 @@ EXTRA_PERMISSIONS = [
     ("inventory.post_stockadjustment", {WAREHOUSE, MANAGEMENT}),
     ("inventory.post_stocktransfer", {WAREHOUSE, MANAGEMENT}),
     ("inventory.post_stockcount", {WAREHOUSE, MANAGEMENT}),
+    # Approval keeps duties apart: buyers approve each other's orders up to the threshold
+    # (JXC_PO_APPROVAL_THRESHOLD), management above it; nobody approves their own.
+    ("purchasing.approve_purchaseorder", {PURCHASING, MANAGEMENT}),
+    ("purchasing.approve_large_purchaseorder", {MANAGEMENT}),
+    ("purchasing.post_purchasereceipt", {WAREHOUSE, MANAGEMENT}),
+    ("purchasing.post_purchasereturn", {WAREHOUSE, MANAGEMENT}),
+    ("finance.post_supplierpayment", {FINANCE, MANAGEMENT}),
 ]
 
 

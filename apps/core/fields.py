@@ -60,3 +60,10 @@ class RateField(models.DecimalField):
 
 def non_negative():
     return [MinValueValidator(ZERO)]
+
+
+def line_amounts(qty: Decimal, price: Decimal, tax_rate: Decimal) -> tuple[Decimal, Decimal]:
+    """A priced line's net amount and VAT, each rounded to the cent (prices are tax-exclusive;
+    VAT is computed per line on the rounded net, as on a Chinese VAT invoice)."""
+    net = money(qty * price)
+    return net, money(net * tax_rate)
