@@ -204,7 +204,7 @@ class Violations(list):
         self.total = len(self) if total is None else total
 
 
-_T = {
+TABLES = {
     "balance": StockBalance._meta.db_table,
     "entry": StockLedgerEntry._meta.db_table,
     "layer": FifoLayer._meta.db_table,
@@ -220,20 +220,20 @@ def _dec(value, places: Decimal) -> Decimal:
     return Decimal(str(value)).quantize(places)
 
 
-def _q(value) -> str:
+def format_qty(value) -> str:
     text = f"{_dec(value, QTY_PLACES).normalize():f}"
     return "0" if text in ("-0", "0") else text
 
 
-def _m(value) -> str:
+def format_money_text(value) -> str:
     return f"{_dec(value, MONEY_PLACES):f}"
 
 
 def _both(qty, value) -> str:
-    return f"qty {_q(qty)}, value {_m(value)}"
+    return f"qty {format_qty(qty)}, value {format_money_text(value)}"
 
 
-def _run(check: str, sql: str, params: list, limit: int | None, shape: Callable[[tuple], tuple[str, str]]):
+def run_check(check: str, sql: str, params: list, limit: int | None, shape: Callable[[tuple], tuple[str, str]]):
     """Run a check's query: it selects product_id, sku, warehouse_id, warehouse code, entry id,
     then the check's own columns; a ``COUNT(*) OVER ()`` column is added for the total, so the
     first ``limit`` rows and the count come in one statement."""
@@ -265,15 +265,15 @@ def _run(check: str, sql: str, params: list, limit: int | None, shape: Callable[
 
 # SQLite keeps decimals as floats, so sums are compared after rounding to the field's places
 # (a no-op on PostgreSQL's exact numerics).
-def _rq(expr: str) -> str:
+def round_qty(expr: str) -> str:
     return f"ROUND({expr}, 4)"
 
 
-def _rm(expr: str) -> str:
+def round_money(expr: str) -> str:
     return f"ROUND({expr}, 2)"
 
 
-_NAMES = """JOIN {product} p ON p.id = {alias}.product_id JOIN {warehouse} w ON w.id = {alias}.warehouse_id"""
+NAMES_JOIN = """JOIN {product} p ON p.id = {alias}.product_id JOIN {warehouse} w ON w.id = {alias}.warehouse_id"""
 
 
 def check_balances_match_entries(limit: int | None = None) -> Violations:
@@ -282,15 +282,16 @@ def check_balances_match_entries(limit: int | None = None) -> Violations:
     sql = f"""
         SELECT b.product_id, p.sku, b.warehouse_id, w.code, NULL AS entry_id,
                COALESCE(e.qty, 0) AS entries_qty, COALESCE(e.value, 0) AS entries_value, b.qty, b.value
-        FROM {_T["balance"]} b
-        {_NAMES.format(alias="b", **_T)}
+        FROM {TABLES["balance"]} b
+        {NAMES_JOIN.format(alias="b", **TABLES)}
         LEFT JOIN (
             SELECT product_id, warehouse_id, SUM(qty) AS qty, SUM(value) AS value
-            FROM {_T["entry"]} GROUP BY product_id, warehouse_id
+            FROM {TABLES["entry"]} GROUP BY product_id, warehouse_id
         ) e ON e.product_id = b.product_id AND e.warehouse_id = b.warehouse_id
-        WHERE {_rq("b.qty")} <> {_rq("COALESCE(e.qty, 0)")} OR {_rm("b.value")} <> {_rm("COALESCE(e.value, 0)")}
+        WHERE {round_qty("b.qty")} <> {round_qty("COALESCE(e.qty, 0)")}
+           OR {round_money("b.value")} <> {round_money("COALESCE(e.value, 0)")}
     """  # noqa: S608 - table names only
-    return _run("balance", sql, [], limit, lambda r: (_both(r[0], r[1]), _both(r[2], r[3])))
+    return run_check("balance", sql, [], limit, lambda r: (_both(r[0], r[1]), _both(r[2], r[3])))
 
 
 def check_entries_have_balances(limit: int | None = None) -> Violations:
@@ -299,15 +300,16 @@ def check_entries_have_balances(limit: int | None = None) -> Violations:
         SELECT e.product_id, p.sku, e.warehouse_id, w.code, NULL AS entry_id, e.qty, e.value
         FROM (
             SELECT product_id, warehouse_id, SUM(qty) AS qty, SUM(value) AS value
-            FROM {_T["entry"]} x
+            FROM {TABLES["entry"]} x
             WHERE NOT EXISTS (
-                SELECT 1 FROM {_T["balance"]} b WHERE b.product_id = x.product_id AND b.warehouse_id = x.warehouse_id
+                SELECT 1 FROM {TABLES["balance"]} b WHERE b.product_id = x.product_id
+                    AND b.warehouse_id = x.warehouse_id
             )
             GROUP BY product_id, warehouse_id
         ) e
-        {_NAMES.format(alias="e", **_T)}
+        {NAMES_JOIN.format(alias="e", **TABLES)}
     """  # noqa: S608
-    return _run("missing_balance", sql, [], limit, lambda r: ("a balance row with " + _both(r[0], r[1]), "none"))
+    return run_check("missing_balance", sql, [], limit, lambda r: ("a balance row with " + _both(r[0], r[1]), "none"))
 
 
 def check_fifo_layers_match_balances(limit: int | None = None) -> Violations:
@@ -315,16 +317,17 @@ def check_fifo_layers_match_balances(limit: int | None = None) -> Violations:
     sql = f"""
         SELECT b.product_id, p.sku, b.warehouse_id, w.code, NULL AS entry_id,
                b.qty, b.value, COALESCE(l.qty, 0) AS layers_qty, COALESCE(l.value, 0) AS layers_value
-        FROM {_T["balance"]} b
-        {_NAMES.format(alias="b", **_T)}
+        FROM {TABLES["balance"]} b
+        {NAMES_JOIN.format(alias="b", **TABLES)}
         LEFT JOIN (
             SELECT product_id, warehouse_id, SUM(qty_remaining) AS qty, SUM(value_remaining) AS value
-            FROM {_T["layer"]} GROUP BY product_id, warehouse_id
+            FROM {TABLES["layer"]} GROUP BY product_id, warehouse_id
         ) l ON l.product_id = b.product_id AND l.warehouse_id = b.warehouse_id
         WHERE p.valuation_method = %s
-          AND ({_rq("b.qty")} <> {_rq("COALESCE(l.qty, 0)")} OR {_rm("b.value")} <> {_rm("COALESCE(l.value, 0)")})
+          AND ({round_qty("b.qty")} <> {round_qty("COALESCE(l.qty, 0)")}
+               OR {round_money("b.value")} <> {round_money("COALESCE(l.value, 0)")})
     """  # noqa: S608
-    return _run(
+    return run_check(
         "fifo_layers",
         sql,
         [ValuationMethod.FIFO.value],
@@ -339,12 +342,12 @@ def check_no_stray_layers(limit: int | None = None) -> Violations:
     sql = f"""
         SELECT l.product_id, p.sku, l.warehouse_id, w.code, NULL AS entry_id,
                COUNT(*) AS layers, SUM(l.qty_remaining) AS qty, SUM(l.value_remaining) AS value
-        FROM {_T["layer"]} l
-        {_NAMES.format(alias="l", **_T)}
+        FROM {TABLES["layer"]} l
+        {NAMES_JOIN.format(alias="l", **TABLES)}
         WHERE (p.valuation_method <> %s AND l.qty_remaining > 0) OR (l.qty_remaining = 0 AND l.value_remaining <> 0)
         GROUP BY l.product_id, p.sku, l.warehouse_id, w.code
     """  # noqa: S608
-    return _run(
+    return run_check(
         "stray_layers",
         sql,
         [ValuationMethod.FIFO.value],
@@ -362,11 +365,11 @@ def check_no_negative_stock(limit: int | None = None) -> Violations:
         params.append(ValuationMethod.FIFO.value)
     sql = f"""
         SELECT b.product_id, p.sku, b.warehouse_id, w.code, NULL AS entry_id, b.qty, b.value
-        FROM {_T["balance"]} b
-        {_NAMES.format(alias="b", **_T)}
+        FROM {TABLES["balance"]} b
+        {NAMES_JOIN.format(alias="b", **TABLES)}
         WHERE {condition}
     """  # noqa: S608
-    return _run("negative", sql, params, limit, lambda r: ("qty ≥ 0", _both(r[0], r[1])))
+    return run_check("negative", sql, params, limit, lambda r: ("qty ≥ 0", _both(r[0], r[1])))
 
 
 def check_running_balances(limit: int | None = None) -> Violations:
@@ -378,15 +381,16 @@ def check_running_balances(limit: int | None = None) -> Violations:
         FROM (
             SELECT id, product_id, warehouse_id, qty_after, value_after,
                    SUM(qty) OVER running AS running_qty, SUM(value) OVER running AS running_value
-            FROM {_T["entry"]}
+            FROM {TABLES["entry"]}
             WINDOW running AS (
                 PARTITION BY product_id, warehouse_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
             )
         ) t
-        {_NAMES.format(alias="t", **_T)}
-        WHERE {_rq("t.qty_after")} <> {_rq("t.running_qty")} OR {_rm("t.value_after")} <> {_rm("t.running_value")}
+        {NAMES_JOIN.format(alias="t", **TABLES)}
+        WHERE {round_qty("t.qty_after")} <> {round_qty("t.running_qty")}
+           OR {round_money("t.value_after")} <> {round_money("t.running_value")}
     """  # noqa: S608
-    return _run(
+    return run_check(
         "running",
         sql,
         [],
@@ -399,32 +403,34 @@ def check_zero_quantity_zero_value(limit: int | None = None) -> Violations:
     """(d) Where the quantity is zero the value is zero: after every entry and on every balance."""
     sql = f"""
         SELECT e.product_id, p.sku, e.warehouse_id, w.code, e.id AS entry_id, e.value_after AS value
-        FROM {_T["entry"]} e
-        {_NAMES.format(alias="e", **_T)}
+        FROM {TABLES["entry"]} e
+        {NAMES_JOIN.format(alias="e", **TABLES)}
         WHERE e.qty_after = 0 AND e.value_after <> 0
         UNION ALL
         SELECT b.product_id, p.sku, b.warehouse_id, w.code, NULL, b.value
-        FROM {_T["balance"]} b
-        {_NAMES.format(alias="b", **_T)}
+        FROM {TABLES["balance"]} b
+        {NAMES_JOIN.format(alias="b", **TABLES)}
         WHERE b.qty = 0 AND b.value <> 0
     """  # noqa: S608
-    return _run("zero_value", sql, [], limit, lambda r: ("qty 0, value 0.00", f"qty 0, value {_m(r[0])}"))
+    return run_check(
+        "zero_value", sql, [], limit, lambda r: ("qty 0, value 0.00", f"qty 0, value {format_money_text(r[0])}")
+    )
 
 
 def check_promises_not_negative(limit: int | None = None) -> Violations:
     """(e) Reserved and ordered quantities are never negative."""
     sql = f"""
         SELECT b.product_id, p.sku, b.warehouse_id, w.code, NULL AS entry_id, b.reserved_qty, b.ordered_qty
-        FROM {_T["balance"]} b
-        {_NAMES.format(alias="b", **_T)}
+        FROM {TABLES["balance"]} b
+        {NAMES_JOIN.format(alias="b", **TABLES)}
         WHERE b.reserved_qty < 0 OR b.ordered_qty < 0
     """  # noqa: S608
-    return _run(
+    return run_check(
         "promises",
         sql,
         [],
         limit,
-        lambda r: ("reserved ≥ 0, ordered ≥ 0", f"reserved {_q(r[0])}, ordered {_q(r[1])}"),
+        lambda r: ("reserved ≥ 0, ordered ≥ 0", f"reserved {format_qty(r[0])}, ordered {format_qty(r[1])}"),
     )
 
 

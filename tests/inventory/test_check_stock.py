@@ -255,14 +255,14 @@ def test_negative_reserved_or_ordered_quantities(books):
     sql("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks, or ALTER TABLE refuses
     sql("ALTER TABLE inventory_stockbalance DROP CONSTRAINT inventory_balance_promises_non_negative")
     row = balance_row(books["fifo"], books["sh"])
-    sql("UPDATE inventory_stockbalance SET reserved_qty = -2, ordered_qty = 1 WHERE id = %s", [row.pk])
+    sql("UPDATE inventory_stockbalance SET reserved_qty = -2, ordered_qty = 0 WHERE id = %s", [row.pk])
 
     code, out = run_check()
 
     assert code == 1
     assert "Negative reserved or ordered quantity [promises]: 1" in out
     assert "FIFO-001  SH01" in out
-    assert "found:    reserved -2, ordered 1" in out
+    assert "found:    reserved -2, ordered 0" in out
     assert kinds_found() == {"promises"}
 
 
