@@ -44,7 +44,13 @@ MENU = [
         ],
     ),
     (_("Purchasing"), []),
-    (_("Finance"), []),
+    (
+        _("Finance"),
+        [
+            MenuEntry(_("Payables"), "finance:payable-list", "finance.view_payable"),
+            MenuEntry(_("Supplier payments"), "finance:payment-list", "finance.view_supplierpayment"),
+        ],
+    ),
     (
         _("System"),
         [

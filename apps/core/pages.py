@@ -91,6 +91,8 @@ class Column:
     ``kind`` overrides how the value is shown: "money", "quantity", "percent", "active" (a badge)
     or "text"; by default it follows the model field. ``order`` is the ``?ordering=`` key
     (``True`` for the column's name); it must be one the FilterSet's OrderingFilter accepts.
+    ``link`` is True for a link to the row's page (``ListPage.row_url``), or a function(obj) ->
+    URL or None for a link of the column's own (a source document).
     """
 
     NUMERIC = {"money", "quantity", "percent", "number"}
@@ -102,7 +104,7 @@ class Column:
         *,
         kind: str | None = None,
         order: str | bool | None = None,
-        link: bool = False,
+        link: bool | Callable[[Any], str | None] = False,
         value: Callable[[Any], Any] | None = None,
     ):
         self.name = name
@@ -331,14 +333,17 @@ class ListPage(Page):
         self.tune_filter_form(form)
         rows = []
         for obj in page.object_list:
-            url = self.url("detail", obj.pk)
+            url = self.row_url(obj)
             cells = []
             for column in columns:
                 cell = column.cell(obj)
                 cell["css"] = column.css
-                cell["url"] = url if column.link else None
+                if callable(column.link):
+                    cell["url"] = column.link(obj)
+                else:
+                    cell["url"] = url if column.link else None
                 cells.append(cell)
-            rows.append({"url": url, "cells": cells, "obj": obj})
+            rows.append({"url": url, "cells": cells, "obj": obj, "css": self.row_css(obj)})
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -358,6 +363,14 @@ class ListPage(Page):
             }
         )
         return context
+
+    def row_url(self, obj) -> str | None:
+        """Where a row's ``link=True`` columns go: the record's detail page."""
+        return self.url("detail", obj.pk)
+
+    def row_css(self, obj) -> str:
+        """Extra CSS class of a row (e.g. "overdue"), empty by default."""
+        return ""
 
     def totals(self, queryset: models.QuerySet) -> dict[str, Any] | None:
         """``{column name: sum}`` for a totals row under the table, over every row the filters

@@ -167,7 +167,8 @@ def allocate(
     *, supplier_id: int, amount: Decimal, requested: list[tuple[int, Decimal]]
 ) -> list[tuple[Payable, Decimal]]:
     """Allocate a payment of ``amount``: first the ``requested`` (payable id, amount) pairs, the
-    rest to the supplier's other open payables, oldest due first. Refused with 409
+    rest to what the supplier's open payables still owe (a requested one's remainder too),
+    oldest due first. Refused with 409
     ``over_allocation`` (nothing written) when a requested amount is more than its payable's
     outstanding, or the payment is more than the supplier is owed. Writes the payables' paid
     amounts; the caller writes the allocation rows. Locks the supplier and its open items."""
@@ -197,15 +198,18 @@ def allocate(
             _("The allocations add up to %(allocated)s, more than the payment of %(amount)s.")
             % {"allocated": amount - left, "amount": amount},
         )
-    requested_ids = {payable_id for payable_id, _wanted in requested}
+    # The rest oldest due first, requested payables included (for what their request left open).
+    shares = {item.pk: share for item, share in result}
     for item in items.values():
         if left == 0:
             break
-        if item.pk in requested_ids or item.outstanding <= 0:
+        room = item.outstanding - shares.get(item.pk, ZERO)
+        if room <= 0:
             continue
-        share = min(left, item.outstanding)
-        result.append((item, share))
+        share = min(left, room)
+        shares[item.pk] = shares.get(item.pk, ZERO) + share
         left -= share
+    result = [(items[pk], share) for pk, share in shares.items()]
     if left > 0:
         owed = sum((item.outstanding for item in items.values() if item.outstanding > 0), ZERO)
         raise BusinessError(
