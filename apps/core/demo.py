@@ -11,24 +11,33 @@ Run it with ``manage.py load_demo``; the README's run command calls it on every 
 
 from __future__ import annotations
 
+import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from pypinyin import lazy_pinyin
+from simple_history.utils import bulk_create_with_history
 
 from apps.accounts import departments as dept
 from apps.accounts.models import User
 from apps.accounts.services import user_create
 from apps.customers.models import Customer
 from apps.customers.services import customer_create
+from apps.finance import services as finance
+from apps.finance.models import CashAccount, Payable, SupplierPayment
 from apps.inventory.models import Category, Product, Unit, ValuationMethod, Warehouse
 from apps.inventory.services import category_create, product_create, unit_create, warehouse_create
-from apps.suppliers.models import Supplier
+from apps.purchasing import services as purchasing
+from apps.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn
+from apps.suppliers.models import Supplier, SupplierProduct
 from apps.suppliers.services import supplier_create
 
-from .fields import MONEY_PLACES
+from .fields import MONEY_PLACES, QTY_PLACES
+from .services import record_save
 
 # The one password of every demo user. It passes Django's password validators (length,
 # similarity to the username, common passwords, all-numeric).
@@ -472,6 +481,78 @@ N_INACTIVE_PRODUCTS = 5
 
 
 # ---------------------------------------------------------------------------------------------
+# Purchasing history
+# ---------------------------------------------------------------------------------------------
+
+# Second-level category -> the two suppliers (codes) of that trade; a product's preferred
+# supplier is one of them, and some products list the other as an alternative.
+CATEGORY_SUPPLIERS: dict[str, tuple[str, str]] = {
+    "饮用水": ("GYS002", "GYS017"),
+    "饮料": ("GYS002", "GYS017"),
+    "酒水": ("GYS013", "GYS028"),
+    "零食": ("GYS001", "GYS016"),
+    "粮油调味": ("GYS003", "GYS018"),
+    "清洁用品": ("GYS004", "GYS019"),
+    "个人护理": ("GYS004", "GYS019"),
+    "纸品": ("GYS005", "GYS020"),
+    "文具": ("GYS006", "GYS021"),
+    "纸张本册": ("GYS007", "GYS022"),
+    "打印耗材": ("GYS007", "GYS022"),
+    "紧固件": ("GYS008", "GYS023"),
+    "手动工具": ("GYS008", "GYS023"),
+    "电工电料": ("GYS009", "GYS024"),
+    "电动工具": ("GYS009", "GYS024"),
+    "数据线": ("GYS010", "GYS025"),
+    "充电器": ("GYS010", "GYS025"),
+    "存储设备": ("GYS010", "GYS025"),
+    "电池": ("GYS011", "GYS026"),
+    "胶带": ("GYS012", "GYS027"),
+    "纸箱": ("GYS012", "GYS027"),
+    "包装膜": ("GYS012", "GYS027"),
+}
+ALTERNATIVE_SHARE = 0.25  # products that also list the trade's other supplier
+
+DEMO_BANK_ACCOUNT = ("1002", "工商银行上海闵行支行 基本户")
+
+
+@dataclass(frozen=True)
+class DemoOrder:
+    """One purchase order of the demo: its supplier, warehouse, date (days before today), number
+    of lines, the status it ends in and the receipts against it (days ago, share of each line's
+    open quantity received). ``large`` orders go above the approval threshold."""
+
+    key: str
+    supplier: str
+    warehouse: str
+    days_ago: int
+    lines: int
+    status: str
+    receipts: tuple[tuple[int, Decimal], ...] = ()
+    ended_days_ago: int | None = None  # closed or cancelled on that day
+    large: bool = False
+
+
+_ALL = Decimal(1)
+DEMO_ORDERS = [
+    DemoOrder("A1", "GYS002", "SH01", 75, 4, "received", ((70, _ALL),)),
+    DemoOrder("C1", "GYS006", "SH01", 70, 3, "closed", ((64, _ALL),), ended_days_ago=60),
+    DemoOrder("B1", "GYS008", "SZ01", 62, 3, "received", ((55, _ALL),)),
+    DemoOrder("E1", "GYS003", "SZ01", 45, 4, "closed", ((40, Decimal("0.6")),), ended_days_ago=30),
+    DemoOrder("B2", "GYS008", "SH01", 40, 5, "received", ((36, Decimal("0.5")), (31, _ALL))),
+    DemoOrder("A2", "GYS002", "SH01", 30, 4, "partially_received", ((26, Decimal("0.5")),)),
+    DemoOrder("H0", "GYS012", "SH01", 25, 2, "cancelled", ended_days_ago=22),
+    DemoOrder("F1", "GYS004", "SZ01", 20, 3, "partially_received", ((16, Decimal("0.4")),)),
+    DemoOrder("G1", "GYS005", "SH01", 12, 5, "partially_received", ((9, Decimal("0.5")), (5, Decimal("0.5")))),
+    DemoOrder("D1", "GYS010", "SH01", 6, 3, "approved"),
+    DemoOrder("H1", "GYS012", "SZ01", 3, 4, "approved"),
+    DemoOrder("F2", "GYS004", "SH01", 2, 3, "submitted"),
+    DemoOrder("D2", "GYS010", "SZ01", 1, 5, "submitted", large=True),
+    DemoOrder("C2", "GYS006", "SH01", 1, 3, "draft"),
+    DemoOrder("G2", "GYS005", "SZ01", 0, 2, "draft"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
 # Building the rows (pure: no database)
 # ---------------------------------------------------------------------------------------------
 
@@ -715,67 +796,294 @@ def demo_loaded() -> bool:
 
 
 def load_demo() -> DemoResult:
-    """Load the demo company in one transaction; do nothing if it is already loaded."""
+    """Load the demo company, then its purchasing history, in one transaction; do nothing that
+    is already there (a demo loaded before the purchasing history existed gets just that)."""
     with transaction.atomic():
-        if demo_loaded():
-            return DemoResult(created=False, counts=_counts())
-        products = product_rows()
-        suppliers, customers = partner_rows()
-        _check_free(products, suppliers, customers)
+        created = False
+        if not demo_loaded():
+            _load_company()
+            created = True
+        if purchasing_history_missing():
+            load_purchasing_history()
+            created = True
+        return DemoResult(created=created, counts=_counts())
 
-        users: dict[str, User] = {}
 
-        def make_user(username, department, full_name, *, actor, warehouses=()):
-            users[username] = user_create(
-                actor=actor,
-                username=username,
-                password=DEMO_PASSWORD,
-                departments=[department],
-                warehouses=list(warehouses),
-                full_name=full_name,
-                email=f"{username}@example.com",
-            )
+def _load_company() -> None:
+    """Warehouses, users, the catalogue, suppliers and customers (through the master-data services)."""
+    products = product_rows()
+    suppliers, customers = partner_rows()
+    _check_free(products, suppliers, customers)
 
-        people = {username: (department, full_name) for username, department, full_name in DEMO_USERS}
-        # The IT admin sets up the accounts, the manager the warehouses, purchasing the
-        # catalogue and the suppliers, sales the customers: that is what the audit trail shows.
-        make_user("admin", *people["admin"], actor=None)
-        make_user("manager", *people["manager"], actor=users["admin"])
-        warehouses = {
-            code: warehouse_create(user=users["manager"], code=code, name=name, address=address)
-            for code, name, address in WAREHOUSES
-        }
-        for username, (department, full_name) in people.items():
-            if username not in users:
-                assigned = [warehouses[code] for code in DEMO_USER_WAREHOUSES.get(username, [])]
-                make_user(username, department, full_name, actor=users["admin"], warehouses=assigned)
+    users: dict[str, User] = {}
 
-        buyer = users["purchasing"]
-        units = {}
-        for name, decimals in UNITS:
-            units[name] = Unit.objects.filter(name=name).first() or unit_create(
-                user=buyer, name=name, decimals=decimals
-            )
-        categories: dict[tuple[str, str], Category] = {}
-        for parent_name, child_name in {row["category"]: None for row in products}:
-            parent = Category.objects.filter(parent=None, name=parent_name).first() or category_create(
-                user=buyer, name=parent_name, parent=None
-            )
-            categories[(parent_name, child_name)] = Category.objects.filter(
-                parent=parent, name=child_name
-            ).first() or category_create(user=buyer, name=child_name, parent=parent)
+    def make_user(username, department, full_name, *, actor, warehouses=()):
+        users[username] = user_create(
+            actor=actor,
+            username=username,
+            password=DEMO_PASSWORD,
+            departments=[department],
+            warehouses=list(warehouses),
+            full_name=full_name,
+            email=f"{username}@example.com",
+        )
 
-        for row in products:
-            product_create(user=buyer, **{**row, "unit": units[row["unit"]], "category": categories[row["category"]]})
-        for row in suppliers:
-            supplier_create(user=buyer, **row)
-        for row in customers:
-            # The salesperson enters their own customers; the manager keeps the house accounts.
-            salesperson = users[row["salesperson"]] if row["salesperson"] else None
-            creator = salesperson or users["manager"]
-            customer_create(user=creator, **{**row, "salesperson": salesperson})
+    people = {username: (department, full_name) for username, department, full_name in DEMO_USERS}
+    # The IT admin sets up the accounts, the manager the warehouses, purchasing the
+    # catalogue and the suppliers, sales the customers: that is what the audit trail shows.
+    make_user("admin", *people["admin"], actor=None)
+    make_user("manager", *people["manager"], actor=users["admin"])
+    warehouses = {
+        code: warehouse_create(user=users["manager"], code=code, name=name, address=address)
+        for code, name, address in WAREHOUSES
+    }
+    for username, (department, full_name) in people.items():
+        if username not in users:
+            assigned = [warehouses[code] for code in DEMO_USER_WAREHOUSES.get(username, [])]
+            make_user(username, department, full_name, actor=users["admin"], warehouses=assigned)
 
-        return DemoResult(created=True, counts=_counts())
+    buyer = users["purchasing"]
+    units = {}
+    for name, decimals in UNITS:
+        units[name] = Unit.objects.filter(name=name).first() or unit_create(user=buyer, name=name, decimals=decimals)
+    categories: dict[tuple[str, str], Category] = {}
+    for parent_name, child_name in {row["category"]: None for row in products}:
+        parent = Category.objects.filter(parent=None, name=parent_name).first() or category_create(
+            user=buyer, name=parent_name, parent=None
+        )
+        categories[(parent_name, child_name)] = Category.objects.filter(
+            parent=parent, name=child_name
+        ).first() or category_create(user=buyer, name=child_name, parent=parent)
+
+    for row in products:
+        product_create(user=buyer, **{**row, "unit": units[row["unit"]], "category": categories[row["category"]]})
+    for row in suppliers:
+        supplier_create(user=buyer, **row)
+    for row in customers:
+        # The salesperson enters their own customers; the manager keeps the house accounts.
+        salesperson = users[row["salesperson"]] if row["salesperson"] else None
+        creator = salesperson or users["manager"]
+        customer_create(user=creator, **{**row, "salesperson": salesperson})
+
+
+HISTORY_USERS = ("purchasing", "manager", "warehouse", "finance")
+
+
+def purchasing_history_missing() -> bool:
+    """The demo company is there (its users and suppliers) but has no purchasing yet."""
+    if PurchaseOrder.objects.exists() or SupplierProduct.objects.exists():
+        return False
+    codes = {code for pair in CATEGORY_SUPPLIERS.values() for code in pair}
+    return User.objects.filter(username__in=HISTORY_USERS).count() == len(HISTORY_USERS) and Supplier.objects.filter(
+        code__in=codes
+    ).count() == len(codes)
+
+
+def load_purchasing_history(today: datetime.date | None = None) -> None:
+    """Supplier products (a preferred supplier for every product, lead times, minimum order
+    quantities) and two and a half months of purchasing, all through the services and dated
+    back from ``today``: the orders of ``DEMO_ORDERS`` in every status, the receipts against
+    them and one without an order, two returns (one against a receipt), two supplier payments
+    (one oldest first, one allocated explicitly), leaving payables open and some overdue.
+
+    The people are the demo's: the buyer orders and submits, the manager approves (never their
+    own), the warehouse clerk receives and returns in SH01/SZ01, finance pays. Stock moves only
+    through the ledger (receipts and returns post there)."""
+    today = today or timezone.localdate()
+    rng = random.Random(SEED + 2)
+    users = {user.username: user for user in User.objects.filter(username__in=HISTORY_USERS)}
+    buyer, manager, clerk, cashier = (users[name] for name in HISTORY_USERS)
+    suppliers = {supplier.code: supplier for supplier in Supplier.objects.all()}
+    warehouses = {warehouse.code: warehouse for warehouse in Warehouse.objects.all()}
+
+    # Hundreds of rows of generated, consistent data: written in bulk (with their audit
+    # records) rather than one validated save each, which would double the demo's load time.
+    # The database's unique constraints still hold them (one preferred supplier per product).
+    offered: dict[str, list[Product]] = {}
+    offers = []
+    for product in Product.objects.select_related("category").order_by("sku"):
+        pair = CATEGORY_SUPPLIERS[product.category.name]
+        preferred, other = pair if rng.random() < 0.7 else pair[::-1]
+        offers.append(_offer(suppliers[preferred], product, rng, preferred=True))
+        if product.is_active:
+            offered.setdefault(preferred, []).append(product)
+        if rng.random() < ALTERNATIVE_SHARE:
+            offers.append(_offer(suppliers[other], product, rng, preferred=False))
+    bulk_create_with_history(offers, SupplierProduct, default_user=buyer)
+
+    record_save(
+        CashAccount(),
+        user=cashier,
+        fields={"code": DEMO_BANK_ACCOUNT[0], "name": DEMO_BANK_ACCOUNT[1], "kind": CashAccount.Kind.BANK},
+    )
+
+    def day(days_ago: int) -> datetime.date:
+        return today - datetime.timedelta(days=days_ago)
+
+    orders: dict[str, PurchaseOrder] = {}
+    receipts: dict[str, list[PurchaseReceipt]] = {}
+    events: list[tuple[int, int, Callable[[], None]]] = []  # (days ago, order, action), oldest first
+
+    def place(spec: DemoOrder) -> None:
+        products = rng.sample(offered[spec.supplier], spec.lines)
+        if spec.large:
+            products.sort(key=lambda p: p.purchase_price, reverse=True)
+        lines = [
+            {
+                "product": product,
+                "qty": _order_qty(product, large=spec.large),
+                "unit_price": product.purchase_price,
+                "tax_rate": product.tax_rate,
+            }
+            for product in products
+        ]
+        order = purchasing.purchase_order_create(
+            user=buyer,
+            supplier=suppliers[spec.supplier],
+            warehouse=warehouses[spec.warehouse],
+            date=day(spec.days_ago),
+            expected_date=day(spec.days_ago) + datetime.timedelta(days=7),
+            lines=lines,
+        )
+        if spec.status != "draft":
+            order = purchasing.purchase_order_submit(order=order, user=buyer)
+        if spec.status not in ("draft", "submitted"):
+            order = purchasing.purchase_order_approve(order=order, user=manager)
+        orders[spec.key] = order
+
+    def receive(spec: DemoOrder, days_ago: int, share: Decimal) -> None:
+        order = orders[spec.key]
+        lines = []
+        for line in order.lines.select_related("product__unit").order_by("line_no"):
+            qty = line.open_qty if share == _ALL else _share(line.open_qty, share, line.product.unit.decimals)
+            if qty > 0:
+                lines.append({"purchase_order_line": line, "qty": qty})
+        receipt = purchasing.purchase_receipt_create(
+            user=clerk,
+            purchase_order=order,
+            date=day(days_ago),
+            lines=lines,
+            supplier_reference=f"SHD{day(days_ago):%Y%m%d}{len(lines):02d}",
+        )
+        receipts.setdefault(spec.key, []).append(purchasing.purchase_receipt_post(receipt=receipt, user=clerk))
+
+    def end(spec: DemoOrder) -> None:
+        order = orders[spec.key]
+        if spec.status == "closed":
+            reason = "供应商缺货，余数不再发货" if order.status == "partially_received" else "已全部到货"
+            purchasing.purchase_order_close(order=order, user=buyer, reason=reason)
+        else:
+            purchasing.purchase_order_cancel(order=order, user=buyer)
+
+    for index, spec in enumerate(DEMO_ORDERS):
+        events.append((spec.days_ago, index, lambda spec=spec: place(spec)))
+        for days_ago, share in spec.receipts:
+            events.append((days_ago, index, lambda spec=spec, d=days_ago, s=share: receive(spec, d, s)))
+        if spec.ended_days_ago is not None:
+            events.append((spec.ended_days_ago, index, lambda spec=spec: end(spec)))
+
+    def receipt_without_order() -> None:
+        products = rng.sample(offered["GYS003"], 3)
+        receipt = purchasing.purchase_receipt_create(
+            user=clerk,
+            supplier=suppliers["GYS003"],
+            warehouse=warehouses["SH01"],
+            date=day(10),
+            lines=[
+                {"product": p, "qty": _order_qty(p), "unit_cost": p.purchase_price, "tax_rate": p.tax_rate}
+                for p in products
+            ],
+            note="临时补货，无采购订单",
+        )
+        purchasing.purchase_receipt_post(receipt=receipt, user=clerk)
+
+    def return_against_receipt() -> None:
+        receipt = receipts["C1"][0]
+        lines = [
+            {"purchase_receipt_line": line, "qty": max(Decimal(1), (line.qty / 10).quantize(Decimal(1), ROUND_DOWN))}
+            for line in receipt.lines.order_by("line_no")[:2]
+        ]
+        document = purchasing.purchase_return_create(
+            user=clerk, purchase_receipt=receipt, date=day(59), lines=lines, reason="包装破损，退回供应商"
+        )
+        purchasing.purchase_return_post(purchase_return=document, user=clerk)
+
+    def free_return() -> None:
+        line = receipts["A1"][0].lines.select_related("product").order_by("line_no").first()
+        document = purchasing.purchase_return_create(
+            user=clerk,
+            supplier=suppliers["GYS002"],
+            warehouse=warehouses["SH01"],
+            date=day(15),
+            lines=[{"product": line.product, "qty": Decimal(2), "tax_rate": line.tax_rate}],
+            reason="临期商品，供应商同意退货",
+        )
+        purchasing.purchase_return_post(purchase_return=document, user=clerk)
+
+    def pay_oldest_first() -> None:
+        # Everything of the oldest open payable and about half of the next: posting allocates it.
+        items = list(
+            Payable.objects.filter(supplier=suppliers["GYS002"], status="open", amount__gt=0).order_by("due_date", "id")
+        )
+        amount = items[0].outstanding + (items[1].outstanding / 2).quantize(Decimal(100), ROUND_DOWN)
+        payment = finance.supplier_payment_create(
+            user=cashier, supplier=suppliers["GYS002"], amount=amount, date=day(20), reference="现金支票 0012"
+        )
+        finance.supplier_payment_post(payment=payment, user=cashier)
+
+    def pay_explicitly() -> None:
+        # The newest delivery is paid in full on request; the older ones stay open (and overdue).
+        item = Payable.objects.filter(supplier=suppliers["GYS008"], status="open").order_by("-date", "-id").first()
+        payment = finance.supplier_payment_create(
+            user=cashier,
+            supplier=suppliers["GYS008"],
+            amount=item.outstanding,
+            account=CashAccount.objects.get(code=DEMO_BANK_ACCOUNT[0]),
+            allocations=[{"payable": item, "amount": item.outstanding}],
+            date=day(2),
+            reference="网银转账",
+            note=f"按供应商对账单支付 {item.source_number}",
+        )
+        finance.supplier_payment_post(payment=payment, user=cashier)
+
+    extra = len(DEMO_ORDERS)
+    events += [
+        (59, extra, return_against_receipt),
+        (20, extra, pay_oldest_first),
+        (15, extra, free_return),
+        (10, extra, receipt_without_order),
+        (2, extra, pay_explicitly),
+    ]
+    for _days_ago, _order, action in sorted(events, key=lambda event: (-event[0], event[1])):
+        action()
+
+
+def _offer(supplier: Supplier, product: Product, rng: random.Random, *, preferred: bool) -> SupplierProduct:
+    """What ``supplier`` offers of ``product``: lead time 3–14 days, sometimes a minimum order."""
+    minimum = Decimal(0)
+    if rng.random() < 0.3:
+        minimum = (product.reorder_qty / 2).quantize(Decimal(1), ROUND_DOWN) or Decimal(1)
+    return SupplierProduct(
+        supplier=supplier,
+        product=product,
+        supplier_sku=f"{supplier.code[-3:]}-{product.sku[-4:]}" if rng.random() < 0.5 else "",
+        lead_time_days=rng.randint(3, 14),
+        min_order_qty=minimum,
+        is_preferred=preferred,
+    )
+
+
+def _order_qty(product: Product, *, large: bool = False) -> Decimal:
+    """What a buyer orders: the reorder quantity; for a large order, enough for ~12,000 yuan."""
+    if large:
+        return Decimal(max(1, int(12000 / product.purchase_price) + 1))
+    return product.reorder_qty
+
+
+def _share(qty: Decimal, share: Decimal, decimals: int) -> Decimal:
+    """``share`` of ``qty`` rounded down to the unit's precision (at least one unit)."""
+    step = Decimal(1).scaleb(-decimals)
+    return max(step, (qty * share).quantize(step, ROUND_DOWN)).quantize(QTY_PLACES)
 
 
 def _check_free(products: list[dict], suppliers: list[dict], customers: list[dict]) -> None:
@@ -814,6 +1122,12 @@ def _counts() -> dict[str, int]:
         "suppliers": Supplier.objects.count(),
         "customers": Customer.objects.count(),
         "users": User.objects.count(),
+        "supplier products": SupplierProduct.objects.count(),
+        "purchase orders": PurchaseOrder.objects.count(),
+        "purchase receipts": PurchaseReceipt.objects.count(),
+        "purchase returns": PurchaseReturn.objects.count(),
+        "payables": Payable.objects.count(),
+        "supplier payments": SupplierPayment.objects.count(),
     }
 
 

@@ -1,12 +1,15 @@
 """The demo company (apps/core/demo.py, ``manage.py load_demo``)."""
 
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Sum
 from django.test import override_settings
+from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
 from apps.accounts.models import User
@@ -23,15 +26,20 @@ from apps.core.demo import (
     product_rows,
 )
 from apps.customers.models import Customer
-from apps.inventory.models import Category, Product, Unit, Warehouse
-from apps.suppliers.models import Supplier
+from apps.finance.models import CashAccount, Payable, SupplierPayment
+from apps.inventory.models import Category, Product, StockBalance, StockLedgerEntry, Unit, Warehouse
+from apps.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn
+from apps.suppliers.models import Supplier, SupplierProduct
 from tests.factories import SupplierFactory
 
 
 def _snapshot():
-    models = [Warehouse, Unit, Category, Product, Supplier, Customer, User]
+    models = [Warehouse, Unit, Category, Product, Supplier, Customer, User, SupplierProduct]
+    models += [PurchaseOrder, PurchaseReceipt, PurchaseReturn, SupplierPayment, CashAccount]
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update({f"history {model.__name__}": get_history_model_for_model(model).objects.count() for model in models})
+    counts["payables"] = list(Payable.objects.order_by("id").values_list("amount", "paid", "credited", "status"))
+    counts["ledger entries"] = StockLedgerEntry.objects.count()
     return counts
 
 
@@ -146,6 +154,93 @@ class TestLoadedDemo:
         # The salesperson entered their own customers; the manager the house accounts.
         assert created_by == {code: owner or "manager" for code, owner in owned_by.items()}
         assert set(created_by.values()) == {"sales", "manager"}
+
+    def test_every_product_has_one_preferred_supplier(self, demo):
+        offers = list(SupplierProduct.objects.select_related("supplier"))
+        preferred = Counter(o.product_id for o in offers if o.is_preferred)
+        assert set(preferred) == set(Product.objects.values_list("id", flat=True))
+        assert set(preferred.values()) == {1}
+        assert len(offers) > len(preferred)  # some products have an alternative supplier
+        assert {o.lead_time_days for o in offers} <= set(range(3, 15))
+        assert len({o.lead_time_days for o in offers}) > 5
+        assert 0 < sum(o.min_order_qty > 0 for o in offers) < len(offers)
+        assert all(o.supplier.is_active for o in offers)
+        history = get_history_model_for_model(SupplierProduct).objects
+        assert set(history.values_list("history_user__username", flat=True)) == {"purchasing"}
+
+    def test_purchase_orders_in_every_status_approved_by_someone_else(self, demo):
+        orders = list(PurchaseOrder.objects.select_related("created_by", "approved_by"))
+        assert Counter(o.status for o in orders) == {
+            "draft": 2,
+            "submitted": 2,
+            "approved": 2,
+            "partially_received": 3,
+            "received": 3,
+            "closed": 2,
+            "cancelled": 1,
+        }
+        assert {o.created_by.username for o in orders} == {"purchasing"}
+        approved = [o for o in orders if o.approved_by_id]
+        assert len(approved) == 11 and {o.approved_by.username for o in approved} == {"manager"}
+        # One submitted order waits for management: it is above the approval threshold.
+        submitted = sorted(o.total for o in orders if o.status == "submitted")
+        assert submitted[0] < Decimal("50000") < submitted[1]
+        # Statuses agree with what was received.
+        for order in orders:
+            lines = list(order.lines.all())
+            if order.status == "received":
+                assert all(line.received_qty >= line.qty for line in lines)
+            if order.status == "partially_received":
+                assert any(0 < line.received_qty < line.qty for line in lines)
+            if order.status in ("draft", "submitted", "approved", "cancelled"):
+                assert all(line.received_qty == 0 for line in lines)
+
+    def test_receipts_returns_and_payments(self, demo):
+        receipts = list(PurchaseReceipt.objects.select_related("created_by"))
+        assert len(receipts) == 11
+        assert {(r.status, r.created_by.username) for r in receipts} == {("posted", "warehouse")}
+        assert sum(r.purchase_order_id is None for r in receipts) == 1
+        returns = list(PurchaseReturn.objects.all())
+        assert [(r.status, r.purchase_receipt_id is not None) for r in returns].count(("posted", True)) == 1
+        assert {r.status for r in returns} == {"posted"} and len(returns) == 2
+        payments = list(SupplierPayment.objects.select_related("created_by", "account"))
+        assert {(p.status, p.created_by.username) for p in payments} == {("posted", "finance")}
+        assert {p.account.kind for p in payments} == {"cash", "bank"}
+        for payment in payments:
+            assert payment.allocations.aggregate(total=Sum("amount"))["total"] == payment.amount
+
+    def test_payables_left_open_and_some_overdue(self, demo):
+        today = timezone.localdate()
+        payables = list(Payable.objects.all())
+        assert len(payables) == 13  # 11 receipts, 2 debit notes
+        assert sum(p.amount < 0 for p in payables) == 2
+        assert all(p.outstanding == p.amount - p.paid - p.credited for p in payables)
+        still_owed = [p for p in payables if p.status == "open" and p.outstanding > 0]
+        overdue = [p for p in still_owed if p.due_date < today]
+        assert len(still_owed) >= 5
+        assert 2 <= len(overdue) < len(still_owed)
+        assert any(p.status == "paid" for p in payables if p.amount > 0)
+        assert any(0 < p.paid < p.amount for p in payables)
+
+    def test_stock_comes_only_from_the_ledger(self, demo):
+        entries = {
+            (row["product"], row["warehouse"]): (row["qty"], row["value"])
+            for row in StockLedgerEntry.objects.values("product", "warehouse").annotate(
+                qty=Sum("qty"), value=Sum("value")
+            )
+        }
+        balances = {(b.product_id, b.warehouse_id): (b.qty, b.value) for b in StockBalance.objects.filter(qty__gt=0)}
+        assert entries and {k: v for k, v in entries.items() if v[0] != 0} == balances
+        assert not StockBalance.objects.filter(qty__lt=0).exists()
+        # What is on order: the open quantities of approved and partially received orders.
+        open_orders = PurchaseOrder.objects.filter(status__in=["approved", "partially_received"])
+        expected = Counter()
+        for order in open_orders:
+            for line in order.lines.all():
+                expected[(line.product_id, order.warehouse_id)] += max(line.qty - line.received_qty, 0)
+        ordered = {(b.product_id, b.warehouse_id): b.ordered_qty for b in StockBalance.objects.exclude(ordered_qty=0)}
+        assert ordered == {k: v for k, v in expected.items() if v}
+        assert not StockBalance.objects.filter(ordered_qty__lt=0).exists()
 
 
 def test_ean13_check_digit():
