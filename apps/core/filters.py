@@ -66,3 +66,8 @@ class SearchFilterSet(filters.FilterSet):
 
 def ordering(*fields: str, **labels) -> filters.OrderingFilter:
     return filters.OrderingFilter(fields=fields, field_labels=labels, label=_("Ordering"))
+
+
+class ChoicesInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """``?status=approved,partially_received``: any of the listed values, each one a valid
+    choice (an unknown one is a 400, not an empty list)."""

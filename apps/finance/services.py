@@ -49,7 +49,7 @@ def _check_payment(*, supplier: Supplier, amount, account: CashAccount | None, a
             lines.append(_("Line %(line)s: this payable is already allocated above.") % {"line": number})
         seen.add(payable.pk)
         total += share
-    if amount is not None and total > money(amount):
+    if amount is not None and money(amount) > 0 and total > money(amount):
         lines.append(
             _("The allocations add up to %(total)s, more than the amount of %(amount)s.")
             % {"total": total, "amount": money(amount)}
