@@ -496,3 +496,54 @@ def test_a_missing_document_is_a_404(world):
         refused(world["manager"].get(f"{url}999999/"), 404)
         refused(world["manager"].post(f"{url}999999/cancel/"), 404)
     refused(world["manager"].get(f"{PAYABLES}999999/"), 404)
+
+
+GARBAGE = [
+    {},
+    {"lines": None},
+    {"lines": [{}]},
+    {"lines": [None]},
+    {"lines": {"a": 1}},
+    {"lines": [{"product": True, "qty": "1"}]},
+    {"lines": [{"qty": "1e40"}]},
+    {"lines": [{"qty": "NaN"}]},
+    {"lines": [{"purchase_order_line": "x", "qty": 1}]},
+    {"lines": [{"purchase_receipt_line": 999999, "qty": 1}]},
+    {"allocations": "x"},
+    {"allocations": [{}]},
+    {"allocations": [None]},
+    {"supplier": [1]},
+    {"warehouse": {"a": 1}},
+    {"purchase_order": "abc"},
+    {"purchase_receipt": -1},
+    {"amount": "NaN"},
+    {"amount": "Infinity"},
+    {"amount": "1e30"},
+    {"date": 5},
+    {"reason": ["x"]},
+    {"reason": "x" * 500},
+]
+
+
+def test_garbage_is_never_a_500(world):
+    order = approved_order(world)
+    receipt = receive(world, order, 10)
+    draft = draft_order(world)  # closing or sending back a draft is refused whatever the body
+    manager = world["manager"]
+    targets = [
+        (manager.post, ORDERS),
+        (manager.post, RECEIPTS),
+        (manager.post, RETURNS),
+        (manager.post, PAYMENTS),
+        (manager.post, "/api/v1/supplier-products/"),
+        (manager.post, f"{ORDERS}{draft['id']}/close/"),
+        (manager.post, f"{ORDERS}{draft['id']}/reject/"),
+        (manager.patch, f"{ORDERS}{order['id']}/"),
+        (manager.patch, f"{RECEIPTS}{receipt['id']}/"),
+    ]
+    before = snapshot()
+
+    answers = {(url, str(payload)): send(url, payload).status_code for send, url in targets for payload in GARBAGE}
+
+    assert {status for status in answers.values() if status >= 500} == set()
+    assert snapshot() == before

@@ -4,8 +4,10 @@ finance pays 500, the clerk returns 10 against the first receipt. Exact stock, o
 and payment figures at each step, read back through the API."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from apps.finance.models import CashAccount
@@ -16,6 +18,7 @@ from tests.finance.api_helpers import (
     PAYMENTS,
     RECEIPTS,
     RETURNS,
+    approved_order,
     draft_order,
     make_world,
     ok,
@@ -166,3 +169,32 @@ def test_the_purchase_loop_over_the_api(world):
     still_open = ok(finance.get(PAYABLES, {"supplier": world["supplier"].pk, "status": "open"}))["results"]
     assert [row["outstanding"] for row in still_open] == ["65.00", "452.00"]
     assert sum(Decimal(row["outstanding"]) for row in still_open) == Decimal("517.00")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"), [(ORDERS, "purchase-orders"), (RECEIPTS, "purchase-receipts"), (RETURNS, "purchase-returns")]
+)
+def test_each_document_list_downloads_as_excel_with_the_json_rows(world, url, name):
+    order = approved_order(world)
+    receipt = receive(world, order, 60)
+    line = receipt["lines"][0]["id"]
+    ok(
+        world["clerk"].post(
+            RETURNS, {"purchase_receipt": receipt["id"], "lines": [{"purchase_receipt_line": line, "qty": "6"}]}
+        ),
+        201,
+    )
+    draft_order(world, qty="3")
+    expected = ok(world["manager"].get(url, {"ordering": "number"}))["results"]
+
+    response = world["manager"].get(url, {"ordering": "number", "format": "xlsx"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{name}-')
+    header, *rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert "Lines" not in header  # the lines stay in JSON
+    number, total, status = header.index("Number"), header.index("Total"), header.index("Status")
+    assert [(row[number], Decimal(str(row[total])), row[status]) for row in rows] == [
+        (doc["number"], Decimal(doc["total"]), doc["status"]) for doc in expected
+    ]
+    assert len(rows) == {"purchase-orders": 2, "purchase-receipts": 1, "purchase-returns": 1}[name]
