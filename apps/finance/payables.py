@@ -78,6 +78,10 @@ def _apply(debit_note: Payable, payable: Payable) -> None:
 
 def _net(supplier_id: int, *, first: Payable | None = None) -> None:
     """Settle the supplier's open debit notes against its open payables (``first`` first)."""
+    # Most of the time there is no open debit note: one indexed look-up instead of locking and
+    # loading every open item of the supplier (hundreds for a busy one) on each posting.
+    if not Payable.objects.filter(supplier_id=supplier_id, status=OPEN, amount__lt=0).exists():
+        return
     items = _open_items(supplier_id)
     notes = [item for item in items if item.outstanding < 0]
     payables = [item for item in items if item.outstanding > 0]

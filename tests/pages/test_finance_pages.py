@@ -410,3 +410,37 @@ def test_payment_list_filters_and_totals(client_as, world, owed, make_user):
     posted = text(client.get("/finance/payments/", {"status": "posted"}))
     tfoot = re.search(r"<tfoot>(.*?)</tfoot>", posted).group(1)
     assert "¥350.50" in tfoot
+
+
+def test_a_new_payable_does_not_lock_the_suppliers_other_open_items(world, owed):
+    """Found by bench/purchasing.py: every posting locked and loaded all the supplier's open
+    payables to net debit notes, even when it had none (92 ms per receipt at 200 open items)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.finance import payables
+
+    with CaptureQueriesContext(connection) as queries:
+        item = payables.payable_open(
+            supplier_id=world["supplier"].pk,
+            source=payables.Source(type="test", id=1, number="T-1"),
+            date=TODAY,
+            due_date=TODAY,
+            amount=D("10.00"),
+        )
+
+    locked_payables = [
+        q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and "finance_payable" in q["sql"]
+    ]
+    assert locked_payables == []
+    assert (item.outstanding, item.status) == (D("10.00"), "open")
+    # With an open debit note the netting still happens: a return of 20.00 settles the oldest.
+    note = payables.payable_open(
+        supplier_id=world["supplier"].pk,
+        source=payables.Source(type="test", id=2, number="T-2"),
+        date=TODAY,
+        due_date=TODAY,
+        amount=D("-20.00"),
+    )
+    assert (note.outstanding, note.status) == (D("0.00"), "paid")
+    assert outstanding(*owed) == [D("658.00"), D("452.00")]
