@@ -215,7 +215,7 @@ def allocate(
         left -= share
     result = [(items[pk], share) for pk, share in shares.items()]
     if left > 0:
-        owed = sum((item.outstanding for item in items.values() if item.outstanding > 0), ZERO)
+        owed = money(sum((item.outstanding for item in items.values() if item.outstanding > 0), ZERO))
         raise BusinessError(
             BusinessError.OVER_ALLOCATION,
             _("The payment of %(amount)s is more than the %(owed)s owed to this supplier.")

@@ -138,7 +138,7 @@ def test_two_payments_racing_for_the_last_100_owed_pay_it_once(world):
 
     assert sorted(r.status_code for r in responses) == [200, 409]
     refused = next(r for r in responses if r.status_code == 409)
-    assert (refused.json()["code"], refused.json()["owed"]) == ("over_allocation", "0")
+    assert (refused.json()["code"], refused.json()["owed"]) == ("over_allocation", "0.00")
     assert sorted(SupplierPayment.objects.values_list("status", flat=True)) == ["draft", "posted", "posted"]
     payable = Payable.objects.get()
     assert (payable.amount, payable.paid, payable.outstanding, payable.status) == (

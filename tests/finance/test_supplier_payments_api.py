@@ -119,7 +119,7 @@ def test_paying_a_supplier_nothing_is_owed_to_is_over_allocation(world):
 
     body = refused(world["finance"].post(f"{PAYMENTS}{payment['id']}/post/"), 409, "over_allocation")
 
-    assert body["owed"] == "0"
+    assert body["owed"] == "0.00"
     assert snapshot() == before
 
 
