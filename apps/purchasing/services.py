@@ -475,17 +475,35 @@ def purchase_receipt_update(
 
 def _remember_prices(receipt: PurchaseReceipt, lines: list[PurchaseReceiptLine]) -> None:
     """The supplier's last price and date for each product received (the supplier's product
-    row is created when it has none)."""
-    for line in lines:
-        updated = SupplierProduct.objects.filter(supplier_id=receipt.supplier_id, product_id=line.product_id).update(
-            last_price=line.unit_cost, last_purchase_date=receipt.date
+    row is created when it has none). A receipt dated before the last purchase (posted late)
+    does not replace the later price. A few queries whatever the number of lines (one query or
+    two per line took 13 of the 17 s a 2,000-line receipt needed to post): the supplier is
+    locked first (as payables.payable_open does next), so receipts of one supplier write these
+    rows one after the other."""
+    prices = {line.product_id: line.unit_cost for line in lines}  # the last line of a product wins
+    payables.lock_supplier(receipt.supplier_id)
+    rows = SupplierProduct.objects.filter(supplier_id=receipt.supplier_id, product_id__in=list(prices))
+    known = {row.product_id: row for row in rows.only("id", "product_id", "last_purchase_date")}
+    stale = [row for row in known.values() if row.last_purchase_date is None or row.last_purchase_date <= receipt.date]
+    for row in stale:
+        row.last_price, row.last_purchase_date = prices[row.product_id], receipt.date
+    bulk_update_fields(stale, ["last_price", "last_purchase_date"])
+    missing = [product for product in prices if product not in known]
+    if missing:
+        SupplierProduct.objects.bulk_create(
+            [
+                SupplierProduct(
+                    supplier_id=receipt.supplier_id,
+                    product_id=product,
+                    last_price=prices[product],
+                    last_purchase_date=receipt.date,
+                )
+                for product in missing
+            ],
+            ignore_conflicts=True,  # a row added meanwhile (supplier products page) keeps its own
         )
-        if not updated:
-            SupplierProduct.objects.get_or_create(
-                supplier_id=receipt.supplier_id,
-                product_id=line.product_id,
-                defaults={"last_price": line.unit_cost, "last_purchase_date": receipt.date},
-            )
+        created = list(rows.filter(product_id__in=missing, last_purchase_date=receipt.date))
+        SupplierProduct.history.bulk_history_create(created)
 
 
 @transaction.atomic
