@@ -43,12 +43,19 @@ MENU = [
             MenuEntry(_("Stock counts"), "inventory:count-list", "inventory.view_stockcount"),
         ],
     ),
-    (_("Purchasing"), []),
+    (
+        _("Purchasing"),
+        [
+            MenuEntry(_("Purchase plan"), "reports:purchase-plan", "purchasing.view_purchaseorder"),
+            MenuEntry(_("Purchase reports"), "reports:purchases", "purchasing.view_purchasereceipt"),
+        ],
+    ),
     (
         _("Finance"),
         [
             MenuEntry(_("Payables"), "finance:payable-list", "finance.view_payable"),
             MenuEntry(_("Supplier payments"), "finance:payment-list", "finance.view_supplierpayment"),
+            MenuEntry(_("AP ageing"), "reports:ap-aging", "finance.view_payable"),
         ],
     ),
     (

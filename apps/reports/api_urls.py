@@ -1,3 +1,18 @@
-"""API routes of this app (included under /api/v1/)."""
+"""API routes of this app (included under /api/v1/reports/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("purchase-suggestions/", api.PurchaseSuggestionsView.as_view(), name="report-purchase-suggestions"),
+    path(
+        "purchase-suggestions/create-orders/",
+        api.PurchaseSuggestionsCreateOrdersView.as_view(),
+        name="report-purchase-suggestions-create-orders",
+    ),
+    path("purchases/", api.PurchasesView.as_view(), name="report-purchases"),
+    path("open-purchase-lines/", api.OpenPurchaseLinesView.as_view(), name="report-open-purchase-lines"),
+    path("supplier-performance/", api.SupplierPerformanceView.as_view(), name="report-supplier-performance"),
+    path("ap-aging/", api.APAgingView.as_view(), name="report-ap-aging"),
+]

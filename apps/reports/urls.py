@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("purchase-plan/", views.PurchasePlan.as_view(), name="purchase-plan"),
+    path("purchases/", views.PurchasesReport.as_view(), name="purchases"),
+    path("open-purchase-lines/", views.OpenPurchaseLinesReport.as_view(), name="open-purchase-lines"),
+    path("supplier-performance/", views.SupplierPerformanceReport.as_view(), name="supplier-performance"),
+    path("ap-aging/", views.APAgingReport.as_view(), name="ap-aging"),
+]

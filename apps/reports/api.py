@@ -1,0 +1,405 @@
+"""Report endpoints under ``/api/v1/reports/``.
+
+Every report answers ``GET`` with ``{"count", "rows": [...], "totals": {...}}`` (``totals``
+where sums mean something) and ``?format=xlsx`` with the same rows in an Excel file (plus the
+totals as its last row). Query parameters are validated by the same form as the report's page
+(``apps/reports/forms.py``): an invalid one is a 400 on that parameter. Rows come from the
+selectors in ``apps/purchasing/reports.py`` and ``apps/finance/reports.py``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from apps.accounts.selectors import readable_warehouses
+from apps.core.api import JSONErrorsMixin
+from apps.finance.reports import ap_aging
+from apps.inventory.models import Product, Warehouse
+from apps.purchasing import reports as purchasing_reports
+from apps.purchasing.services import purchase_orders_from_plan
+from apps.suppliers.models import Supplier
+
+from . import forms as report_forms
+
+VIEW_ORDERS = "purchasing.view_purchaseorder"
+ADD_ORDERS = "purchasing.add_purchaseorder"
+VIEW_RECEIPTS = "purchasing.view_purchasereceipt"
+VIEW_PAYABLES = "finance.view_payable"
+
+
+def _qty(label, **kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=4, label=label, **kwargs)
+
+
+def _money(label, **kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=2, label=label, **kwargs)
+
+
+def _rate(label):
+    return serializers.DecimalField(max_digits=9, decimal_places=4, label=label, allow_null=True)
+
+
+class AnyPermission(BasePermission):
+    """The user needs any one of the view's ``permissions[method]`` (``"GET"`` for reads);
+    anonymous users are refused (401)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        needed = view.permissions.get(request.method, view.permissions.get("GET", ()))
+        return any(user.has_perm(name) for name in needed)
+
+
+def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+    """The query parameters of a report, described from its form."""
+    result = []
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, forms.DateField):
+            kind = OpenApiTypes.DATE
+        elif isinstance(field, (forms.ModelChoiceField, forms.IntegerField)):
+            kind = OpenApiTypes.INT
+        elif isinstance(field, forms.NullBooleanField):
+            kind = OpenApiTypes.BOOL
+        else:
+            kind = OpenApiTypes.STR
+        enum = [value for value, _label in field.choices] if type(field) is forms.ChoiceField else None
+        result.append(
+            OpenApiParameter(
+                name, kind, OpenApiParameter.QUERY, required=False, description=str(field.label), enum=enum
+            )
+        )
+    return result
+
+
+def _plain(value):
+    """A totals value as the rows carry it (decimals as strings)."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class ReportView(JSONErrorsMixin, GenericAPIView):
+    """``GET``: validate the query with ``form_class``, call :meth:`report`, answer the rows
+    (``serializer_class``) and totals. ``totals_label`` names the column that says "Total" on
+    the Excel file's totals row."""
+
+    permission_classes = [AnyPermission]
+    permissions: dict[str, tuple[str, ...]] = {}
+    form_class: type[report_forms.ReportForm]
+    totals_label = ""
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):  # pragma: no cover - reports have no queryset
+        return None
+
+    def params(self) -> dict:
+        form = self.form_class(self.request.query_params, user=self.request.user)
+        if not form.is_valid():
+            raise ValidationError({name: [str(error) for error in errors] for name, errors in form.errors.items()})
+        return form.params()
+
+    def report(self, params: dict) -> dict:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        report = self.report(self.params())
+        rows = self.get_serializer(report["rows"], many=True).data
+        totals = report.get("totals")
+        if totals is not None:
+            totals = {name: _plain(value) for name, value in totals.items() if not name.startswith("_")}
+        if request.accepted_renderer.format == "xlsx":
+            excel = list(rows)
+            if totals is not None and rows:
+                excel.append({**totals, self.totals_label: str(_("Total"))})
+            return Response({"rows": excel})
+        data = {"count": len(rows), "rows": rows}
+        if totals is not None:
+            data["totals"] = totals
+        for name, value in report.items():
+            if name not in ("rows", "totals"):
+                data[name] = value
+        return Response(data)
+
+
+def report_schema(form_class, row_serializer, name: str, totals: bool = True, extra: dict | None = None):
+    fields = {"count": serializers.IntegerField(), "rows": row_serializer(many=True)}
+    if totals:
+        fields["totals"] = serializers.DictField()
+    fields.update(extra or {})
+    return extend_schema(
+        parameters=form_parameters(form_class),
+        responses=inline_serializer(name=name, fields=fields),
+    )
+
+
+# --- Purchase planning -----------------------------------------------------------------------
+
+
+class SuggestionSerializer(serializers.Serializer):
+    product = serializers.IntegerField(label=_("Product ID"))
+    warehouse = serializers.IntegerField(label=_("Warehouse ID"))
+    sku = serializers.CharField(label=_("SKU"))
+    name = serializers.CharField(label=_("Product"))
+    unit = serializers.CharField(label=_("Unit"))
+    warehouse_code = serializers.CharField(label=_("Warehouse"))
+    qty = _qty(_("On hand"))
+    reserved_qty = _qty(_("Reserved"))
+    available_qty = _qty(_("Available"))
+    ordered_qty = _qty(_("Ordered"))
+    projected_qty = _qty(_("Projected"))
+    safety_stock = _qty(_("Safety stock"))
+    sold_qty = _qty(_("Sold in the window"))
+    velocity = _qty(_("Daily sales"))
+    lead_time_days = serializers.IntegerField(label=_("Lead time (days)"))
+    reorder_point = _qty(_("Reorder point"))
+    reorder_qty = _qty(_("Reorder quantity"))
+    min_order_qty = _qty(_("Minimum order quantity"))
+    suggested_qty = _qty(_("Suggested quantity"))
+    supplier = serializers.IntegerField(label=_("Supplier ID"), allow_null=True)
+    supplier_code = serializers.CharField(label=_("Supplier code"))
+    supplier_name = serializers.CharField(label=_("Supplier"))
+    last_price = serializers.DecimalField(max_digits=18, decimal_places=6, label=_("Last price"), allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=6, label=_("Unit price"))
+    amount = _money(_("Amount"))
+
+
+@report_schema(report_forms.SuggestionsForm, SuggestionSerializer, "PurchaseSuggestionsReport", totals=False)
+class PurchaseSuggestionsView(ReportView):
+    """采购计划: what to order per product and warehouse (see
+    ``apps.purchasing.reports.purchase_suggestions`` for the arithmetic)."""
+
+    permissions = {"GET": (VIEW_ORDERS,)}
+    form_class = report_forms.SuggestionsForm
+    serializer_class = SuggestionSerializer
+    xlsx_filename = "purchase-suggestions"
+
+    def report(self, params):
+        rows = purchasing_reports.purchase_suggestions(
+            user=self.request.user,
+            warehouse=params["warehouse"],
+            velocity_days=params["velocity_days"],
+            only_needed=params["only_needed"],
+            supplier=params["supplier"],
+            search=params["search"],
+        )
+        return {"rows": rows, "velocity_days": params["velocity_days"]}
+
+
+class ScopedWarehouseField(serializers.PrimaryKeyRelatedField):
+    """A warehouse the requesting user reads."""
+
+    def get_queryset(self):
+        return readable_warehouses(self.context["request"].user)
+
+
+class PlanLineSerializer(serializers.Serializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.filter(is_active=True))
+    warehouse = ScopedWarehouseField(queryset=Warehouse.objects.all())
+    qty = serializers.DecimalField(max_digits=18, decimal_places=4, min_value=Decimal(0))
+    supplier = serializers.PrimaryKeyRelatedField(
+        queryset=Supplier.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    unit_price = serializers.DecimalField(
+        max_digits=18, decimal_places=6, min_value=Decimal(0), required=False, allow_null=True
+    )
+
+
+class CreateOrdersSerializer(serializers.Serializer):
+    lines = PlanLineSerializer(many=True, allow_empty=False)
+
+
+class CreatedOrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    supplier = serializers.IntegerField(source="supplier_id")
+    warehouse = serializers.IntegerField(source="warehouse_id")
+    status = serializers.CharField()
+    total = _money(_("Total"))
+
+
+@extend_schema(
+    request=CreateOrdersSerializer,
+    responses={201: inline_serializer(name="CreatedOrders", fields={"orders": CreatedOrderSerializer(many=True)})},
+)
+class PurchaseSuggestionsCreateOrdersView(JSONErrorsMixin, GenericAPIView):
+    """Turn the buyer's suggestion lines into draft purchase orders, one per supplier and
+    warehouse (``apps.purchasing.services.purchase_orders_from_plan``); answers the orders."""
+
+    permission_classes = [AnyPermission]
+    permissions = {"POST": (ADD_ORDERS,)}
+    serializer_class = CreateOrdersSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        orders = purchase_orders_from_plan(user=request.user, lines=serializer.validated_data["lines"])
+        data = CreatedOrderSerializer(orders, many=True).data
+        return Response({"orders": data}, status=status.HTTP_201_CREATED)
+
+
+# --- Purchases -------------------------------------------------------------------------------
+
+
+class PurchasesRowSerializer(serializers.Serializer):
+    key = serializers.CharField(label=_("Key"))
+    label = serializers.CharField(label=_("Name"))
+    qty = _qty(_("Quantity"))
+    net_amount = _money(_("Net amount"))
+    tax_amount = _money(_("VAT"))
+    amount = _money(_("Amount"))
+    receipts = serializers.IntegerField(label=_("Receipts"))
+
+
+@report_schema(report_forms.PurchasesForm, PurchasesRowSerializer, "PurchasesReport")
+class PurchasesView(ReportView):
+    """Purchases (posted receipts minus posted returns) by supplier, product or month."""
+
+    permissions = {"GET": (VIEW_RECEIPTS, VIEW_ORDERS)}
+    form_class = report_forms.PurchasesForm
+    serializer_class = PurchasesRowSerializer
+    totals_label = "label"
+    xlsx_filename = "purchases"
+
+    def report(self, params):
+        report = purchasing_reports.purchases_report(
+            user=self.request.user,
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            group_by=params["group_by"],
+            warehouse=params["warehouse"],
+            supplier=params["supplier"],
+        )
+        report.update(group_by=params["group_by"], date_from=params["date_from"], date_to=params["date_to"])
+        return report
+
+
+# --- Open order lines ------------------------------------------------------------------------
+
+
+class OpenLineSerializer(serializers.Serializer):
+    purchase_order = serializers.IntegerField(label=_("Purchase order ID"))
+    number = serializers.CharField(label=_("Number"))
+    line_no = serializers.IntegerField(label=_("Line"))
+    date = serializers.DateField(label=_("Date"))
+    supplier = serializers.IntegerField(label=_("Supplier ID"))
+    supplier_code = serializers.CharField(label=_("Supplier code"))
+    supplier_name = serializers.CharField(label=_("Supplier"))
+    warehouse = serializers.IntegerField(label=_("Warehouse ID"))
+    warehouse_code = serializers.CharField(label=_("Warehouse"))
+    product = serializers.IntegerField(label=_("Product ID"))
+    sku = serializers.CharField(label=_("SKU"))
+    name = serializers.CharField(label=_("Product"))
+    unit = serializers.CharField(label=_("Unit"))
+    ordered_qty = _qty(_("Ordered"))
+    received_qty = _qty(_("Received"))
+    open_qty = _qty(_("Open"))
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=6, label=_("Unit price"))
+    open_amount = _money(_("Open amount"))
+    expected_date = serializers.DateField(label=_("Expected date"), allow_null=True)
+    overdue = serializers.BooleanField(label=_("Overdue"))
+    days_overdue = serializers.IntegerField(label=_("Days overdue"))
+
+
+@report_schema(report_forms.OpenLinesForm, OpenLineSerializer, "OpenPurchaseLinesReport")
+class OpenPurchaseLinesView(ReportView):
+    """Lines of approved and partially received orders still waiting for goods (在途)."""
+
+    permissions = {"GET": (VIEW_RECEIPTS, VIEW_ORDERS)}
+    form_class = report_forms.OpenLinesForm
+    serializer_class = OpenLineSerializer
+    totals_label = "number"
+    xlsx_filename = "open-purchase-lines"
+
+    def report(self, params):
+        return purchasing_reports.open_purchase_lines(
+            user=self.request.user,
+            supplier=params["supplier"],
+            warehouse=params["warehouse"],
+            product=params["product"],
+            overdue=params["overdue"],
+        )
+
+
+# --- Supplier performance --------------------------------------------------------------------
+
+
+class PerformanceSerializer(serializers.Serializer):
+    supplier = serializers.IntegerField(label=_("Supplier ID"))
+    code = serializers.CharField(label=_("Code"))
+    name = serializers.CharField(label=_("Supplier"))
+    orders = serializers.IntegerField(label=_("Orders"))
+    receipts = serializers.IntegerField(label=_("Receipts"))
+    on_time_receipts = serializers.IntegerField(label=_("On time"))
+    due_receipts = serializers.IntegerField(label=_("With an expected date"))
+    on_time_rate = _rate(_("On-time rate"))
+    avg_lead_time_days = serializers.DecimalField(
+        max_digits=9, decimal_places=2, label=_("Average lead time (days)"), allow_null=True
+    )
+    received_qty = _qty(_("Received quantity"))
+    received_value = _money(_("Received value"))
+    returned_qty = _qty(_("Returned quantity"))
+    returned_value = _money(_("Returned value"))
+    return_rate_qty = _rate(_("Return rate (quantity)"))
+    return_rate_value = _rate(_("Return rate (value)"))
+
+
+@report_schema(report_forms.PerformanceForm, PerformanceSerializer, "SupplierPerformanceReport")
+class SupplierPerformanceView(ReportView):
+    """On-time rate, lead time, quantities and values received and returned per supplier."""
+
+    permissions = {"GET": (VIEW_RECEIPTS, VIEW_ORDERS)}
+    form_class = report_forms.PerformanceForm
+    serializer_class = PerformanceSerializer
+    totals_label = "name"
+    xlsx_filename = "supplier-performance"
+
+    def report(self, params):
+        report = purchasing_reports.supplier_performance(
+            user=self.request.user,
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            supplier=params["supplier"],
+        )
+        report.update(date_from=params["date_from"], date_to=params["date_to"])
+        return report
+
+
+# --- AP ageing -------------------------------------------------------------------------------
+
+
+class AgingSerializer(serializers.Serializer):
+    supplier = serializers.IntegerField(label=_("Supplier ID"))
+    code = serializers.CharField(label=_("Code"))
+    name = serializers.CharField(label=_("Supplier"))
+    current = _money(_("Not yet due"))
+    d1_30 = _money(_("1–30 days"))
+    d31_60 = _money(_("31–60 days"))
+    d61_90 = _money(_("61–90 days"))
+    over_90 = _money(_("Over 90 days"))
+    total = _money(_("Total"))
+
+
+@report_schema(report_forms.AgingForm, AgingSerializer, "APAgingReport", extra={"date": serializers.DateField()})
+class APAgingView(ReportView):
+    """应付账龄: what is owed to each supplier at ``date``, by days past due."""
+
+    permissions = {"GET": (VIEW_PAYABLES,)}
+    form_class = report_forms.AgingForm
+    serializer_class = AgingSerializer
+    totals_label = "name"
+    xlsx_filename = "ap-aging"
+
+    def report(self, params):
+        return ap_aging(date=params["date"], supplier=params["supplier"])

@@ -1,0 +1,166 @@
+"""The parameters of each report, as one form used by both the API (query parameters: an
+invalid one is a 400 on that field) and the page (its filter bar). A warehouse outside the
+reader's warehouses is invalid, like any unknown choice."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.selectors import readable_warehouses
+from apps.core.widgets import DateInput
+from apps.inventory.models import Product
+from apps.suppliers.models import Supplier
+
+GROUP_BY_CHOICES = [("supplier", _("Supplier")), ("product", _("Product")), ("month", _("Month"))]
+
+
+class YesNoField(forms.NullBooleanField):
+    """``true``/``false`` (also ``1``/``0``) from a query string; empty is None (the form's
+    default applies); anything else is refused."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def __init__(self, *, choices=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(widget=forms.Select(choices=choices or []), **kwargs)
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return None if value == "" else value
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(_("Enter true or false."), code="invalid") from None
+
+    def validate(self, value):
+        pass
+
+
+class ReportForm(forms.Form):
+    """Base of the report parameter forms: ``user`` limits the warehouse choices;
+    ``get_defaults()`` fills in what was left empty (``params()`` returns the cleaned values
+    with them)."""
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        self.user = user
+        if "warehouse" in self.fields:
+            self.fields["warehouse"].queryset = readable_warehouses(user).order_by("code")
+            self.fields["warehouse"].empty_label = _("All")
+        if "supplier" in self.fields:
+            self.fields["supplier"].empty_label = _("All")
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("data-autosubmit", "")
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def get_defaults(self) -> dict:
+        return {}
+
+    def params(self) -> dict:
+        """The cleaned parameters, with the defaults for those left empty."""
+        result = dict(self.cleaned_data)
+        for name, value in self.get_defaults().items():
+            if result.get(name) in (None, ""):
+                result[name] = value
+        return result
+
+
+def _date_field(label):
+    return forms.DateField(label=label, required=False, widget=DateInput())
+
+
+def _warehouse_field():
+    return forms.ModelChoiceField(queryset=None, label=_("Warehouse"), required=False)
+
+
+def _supplier_field():
+    return forms.ModelChoiceField(queryset=Supplier.objects.order_by("code"), label=_("Supplier"), required=False)
+
+
+class SuggestionsForm(ReportForm):
+    """Purchase plan: ``warehouse``, the preferred ``supplier``, ``search`` (SKU, name, pinyin
+    or barcode), ``velocity_days`` (the sales window) and ``only_needed`` (default true)."""
+
+    search = forms.CharField(label=_("Search"), required=False, max_length=100)
+    warehouse = _warehouse_field()
+    supplier = _supplier_field()
+    velocity_days = forms.IntegerField(label=_("Sales of the last (days)"), required=False, min_value=1, max_value=730)
+    only_needed = YesNoField(label=_("Show"), choices=[("true", _("What to order")), ("false", _("Everything"))])
+
+    def get_defaults(self) -> dict:
+        return {"velocity_days": settings.JXC_PLANNING_VELOCITY_DAYS, "only_needed": True}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["velocity_days"].widget = forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "class": "num",
+                "size": 4,
+                "placeholder": settings.JXC_PLANNING_VELOCITY_DAYS,
+            }
+        )
+
+
+class PurchasesForm(ReportForm):
+    """Purchases report: the period (``date_from`` optional: from the first document;
+    ``date_to`` default today), ``group_by`` (supplier, product or month; default supplier),
+    ``warehouse`` and ``supplier``."""
+
+    date_from = _date_field(_("From"))
+    date_to = _date_field(_("To"))
+    group_by = forms.ChoiceField(label=_("Group by"), choices=GROUP_BY_CHOICES, required=False)
+    warehouse = _warehouse_field()
+    supplier = _supplier_field()
+
+    def get_defaults(self) -> dict:
+        return {"date_to": timezone.localdate(), "group_by": "supplier"}
+
+
+class OpenLinesForm(ReportForm):
+    """Open order lines: ``supplier``, ``warehouse``, ``product`` and ``overdue`` (true: only
+    the late ones; false: only those not late)."""
+
+    supplier = _supplier_field()
+    warehouse = _warehouse_field()
+    product = forms.ModelChoiceField(queryset=Product.objects.all(), required=False, widget=forms.HiddenInput)
+    overdue = YesNoField(label=_("Overdue"), choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+
+
+class PerformanceForm(ReportForm):
+    """Supplier performance: the period (``date_from`` optional: all history; ``date_to``
+    default today) and ``supplier``."""
+
+    date_from = _date_field(_("From"))
+    date_to = _date_field(_("To"))
+    supplier = _supplier_field()
+
+    def get_defaults(self) -> dict:
+        return {"date_to": timezone.localdate()}
+
+
+class AgingForm(ReportForm):
+    """AP ageing: ``date`` (default today) and ``supplier``."""
+
+    date = _date_field(_("At"))
+    supplier = _supplier_field()
+
+    def get_defaults(self) -> dict:
+        return {"date": timezone.localdate()}
+
+
+def first_of_year(day: datetime.date | None = None) -> datetime.date:
+    day = day or timezone.localdate()
+    return day.replace(month=1, day=1)
