@@ -487,7 +487,7 @@ class PaymentPrint(PaymentPage, ObjectPage):
         context = super().get_context_data(**kwargs)
         payment = self.object
         rows, allocated = _allocation_rows(payment)
-        signatures = [_("Prepared by"), _("Approved by"), _("Cashier"), _("Received by")]
+        signatures = [_("Prepared by"), _("Approved by"), _("Cashier")]
         context.update(
             {
                 "object": payment,
