@@ -242,6 +242,14 @@ class TestLoadedDemo:
         assert ordered == {k: v for k, v in expected.items() if v}
         assert not StockBalance.objects.filter(ordered_qty__lt=0).exists()
 
+    def test_the_books_agree(self, demo):
+        from apps.finance.checks import check_payables
+        from apps.purchasing.checks import check_documents_match_payables, check_ordered_matches_orders
+
+        assert check_payables() == []
+        assert check_documents_match_payables() == []
+        assert check_ordered_matches_orders() == []
+
 
 def test_ean13_check_digit():
     assert ean13_check_digit("690123456789") == "2"  # 6901234567892

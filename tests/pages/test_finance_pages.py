@@ -184,6 +184,26 @@ def test_payables_list_totals_are_exact_and_overdue_rows_stand_out(client_as, wo
     assert re.findall(r"RCP-\d{4}-\d+", searched.split("<tbody>")[1].split("</tbody>")[0]) == [owed[1].source_number]
 
 
+def test_the_excel_button_downloads_the_filtered_rows(client_as, world, owed):
+    import io
+
+    import openpyxl
+
+    client = client_as("finance")
+    page = client.get("/finance/payables/", {"supplier": world["supplier"].pk, "overdue": "true"})
+    url = (
+        re.search(r'<a class="btn" href="([^"]+)"[^>]*download>', page.content.decode()).group(1).replace("&amp;", "&")
+    )
+    assert url.startswith("/api/v1/payables/?") and "format=xlsx" in url and "overdue=true" in url
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    numbers = [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+    assert owed[0].source_number in numbers and owed[1].source_number in numbers
+
+
 def test_payables_list_after_a_payment_and_due_date_range(client_as, world, owed, make_user):
     payment = finance.supplier_payment_create(user=make_user("finance"), supplier=world["supplier"], amount=D(500))
     finance.supplier_payment_post(payment=payment, user=payment.created_by)
