@@ -284,7 +284,8 @@ class PaymentEditor(PaymentPage, Page):
         form = self.form(request.POST)
         supplier_id = request.POST.get("supplier", "")
         supplier_id = int(supplier_id) if supplier_id.isdigit() else None
-        payables = open_payables(supplier_id, include=self._allocated())
+        same_supplier = self.object is not None and self.object.supplier_id == supplier_id
+        payables = open_payables(supplier_id, include=self._allocated() if same_supplier else ())
         allocations = Allocations.from_data(payables, request.POST)
         alloc_errors: list[str] = []
         if form.is_valid() and allocations.is_valid():

@@ -464,3 +464,31 @@ def test_a_new_payable_does_not_lock_the_suppliers_other_open_items(world, owed)
     )
     assert (note.outstanding, note.status) == (D("0.00"), "paid")
     assert outstanding(*owed) == [D("658.00"), D("452.00")]
+
+
+def test_changing_a_drafts_supplier_drops_the_old_suppliers_allocations(client_as, world, owed):
+    client = client_as("finance")
+    client.post(
+        "/finance/payments/new/", editor_form(world, "100", **{f"alloc-{owed[0].pk}": "100", "_action": "save"})
+    )
+    payment = SupplierPayment.objects.get()
+    other = SupplierFactory(code="GYS009", name="其他供应商")
+    (theirs,) = _receipts({**world, "supplier": other}, [1])  # 11.30 owed to the other supplier
+    their_payable = Payable.objects.get(source_id=theirs.pk, source_type="purchase_receipt")
+
+    # the htmx refresh after choosing the other supplier lists only what is owed to it
+    table = client.post(
+        "/finance/payments/allocations/", {"supplier": other.pk, "amount": "10", "payment": payment.pk}
+    ).content.decode()
+    assert re.findall(r'name="alloc-(\d+)"', table) == [str(their_payable.pk)]
+
+    response = client.post(
+        f"/finance/payments/{payment.pk}/edit/",
+        {**editor_form(world, "10", supplier=other.pk), f"alloc-{owed[0].pk}": "100", "_action": "post"},
+    )
+
+    payment.refresh_from_db()
+    assert response.status_code == 302
+    assert (payment.status, payment.supplier_id, payment.amount) == ("posted", other.pk, D("10.00"))
+    assert list(payment.allocations.values_list("payable_id", "amount")) == [(their_payable.pk, D("10.00"))]
+    assert outstanding(*owed, their_payable) == [D("678.00"), D("452.00"), D("1.30")]
