@@ -29,7 +29,15 @@ from apps.core.fields import ZERO
 from apps.core.formatting import format_money
 from apps.core.pages import Column, ListPage, ObjectPage, Page, add_service_errors, perm
 from apps.core.widgets import DateInput
-from apps.inventory.document_views import DocumentKind, KindPage, StatusColumn, _timeline, action_view, print_context
+from apps.inventory.document_views import (
+    DocumentEditor,
+    DocumentKind,
+    KindPage,
+    StatusColumn,
+    _timeline,
+    action_view,
+    print_context,
+)
 from apps.inventory.selectors import source_url
 from apps.suppliers.models import Supplier
 
@@ -234,7 +242,7 @@ def _typed_amount(data) -> Decimal | None:
         return None
 
 
-class PaymentEditor(PaymentPage, Page):
+class PaymentEditor(PaymentPage, DocumentEditor):
     """New (no ``pk``) or draft payment: the header, the supplier's open payables each with an
     "allocate" input (refreshed by htmx when the supplier changes; "Oldest first" fills them
     from the amount), running allocated / unallocated figures, and Save draft / Post / Cancel.
@@ -243,20 +251,7 @@ class PaymentEditor(PaymentPage, Page):
     (409 ``over_allocation``) leaves the saved draft, with what was typed, and shows the
     service's sentence."""
 
-    template_name = "finance/payment_editor.html"
-
-    def get_permission_required(self):
-        return [perm(self.model, "change" if "pk" in self.kwargs else "add")]
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.object = None
-        if "pk" in kwargs:
-            self.object = ObjectPage.get_object(self)
-            if self.object.status != DRAFT:
-                return HttpResponseRedirect(self.url("detail", self.object.pk))
-        return super(KindPage, self).dispatch(request, *args, **kwargs)
+    template_name = "finance/payment_editor.html"  # permission and draft-only dispatch: DocumentEditor's
 
     def form(self, data=None):
         initial = {} if self.object else {"date": timezone.localdate()}
