@@ -46,6 +46,10 @@ MENU = [
     (
         _("Purchasing"),
         [
+            MenuEntry(_("Purchase orders"), "purchasing:order-list", "purchasing.view_purchaseorder"),
+            MenuEntry(_("Approval inbox"), "purchasing:order-approvals", "purchasing.approve_purchaseorder"),
+            MenuEntry(_("Purchase receipts"), "purchasing:receipt-list", "purchasing.view_purchasereceipt"),
+            MenuEntry(_("Purchase returns"), "purchasing:return-list", "purchasing.view_purchasereturn"),
             MenuEntry(_("Purchase plan"), "reports:purchase-plan", "purchasing.view_purchaseorder"),
             MenuEntry(_("Purchase reports"), "reports:purchases", "purchasing.view_purchasereceipt"),
         ],

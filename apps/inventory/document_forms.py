@@ -35,11 +35,15 @@ class DocumentHeaderForm(ServiceForm):
 
     warehouse_fields: tuple[str, ...] = ("warehouse",)
 
+    def warehouse_choices(self, user):
+        """The warehouses offered: by default those ``user`` operates."""
+        return _operable(user)
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         for name in self.warehouse_fields:
             current = getattr(self.instance, f"{name}_id", None)
-            queryset = _operable(user) if user is not None else Warehouse.objects.none()
+            queryset = self.warehouse_choices(user) if user is not None else Warehouse.objects.none()
             if current:  # a draft keeps showing its warehouse
                 queryset = Warehouse.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=current)).order_by("code")
             self.fields[name].queryset = queryset
@@ -114,6 +118,10 @@ class LineRow:
     values: dict[str, Decimal | None] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
+    def ref(self, name: str) -> int | None:
+        text = self.raw.get(name, "")
+        return int(text) if text.isdigit() else None
+
 
 def _decimal(text: str) -> Decimal:
     value = Decimal(text.replace(",", "").strip())
@@ -124,18 +132,20 @@ def _decimal(text: str) -> Decimal:
 
 class LineGrid:
     """The rows posted by the editor: ``line-product``, and one ``line-<name>`` per numeric
-    field, repeated once per row in order. ``optional`` fields may be left empty."""
+    field, repeated once per row in order. ``optional`` fields may be left empty. ``refs`` are
+    hidden ids a row carries along (the order line a receipt line receives), kept as typed:
+    ``row.ref(name)`` is the id or None."""
 
-    def __init__(self, data, *, fields: tuple[str, ...], optional: tuple[str, ...] = ()):
+    def __init__(self, data, *, fields: tuple[str, ...], optional: tuple[str, ...] = (), refs: tuple[str, ...] = ()):
         self.fields = fields
         self.optional = optional
         ids = data.getlist("line-product")
-        columns = {name: data.getlist(f"line-{name}") for name in fields}
+        columns = {name: data.getlist(f"line-{name}") for name in (*fields, *refs)}
         products = Product.objects.select_related("unit").in_bulk([int(pk) for pk in ids if pk.isdigit()])
         self.rows: list[LineRow] = []
         for index, pk in enumerate(ids):
             product = products.get(int(pk)) if pk.isdigit() else None
-            raw = {name: (columns[name][index] if index < len(columns[name]) else "").strip() for name in fields}
+            raw = {name: (column[index] if index < len(column) else "").strip() for name, column in columns.items()}
             self.rows.append(LineRow(product=product, raw=raw))
 
     def remove(self, index: int) -> None:

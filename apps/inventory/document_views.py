@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.selectors import readable_warehouses
 from apps.core.errors import BusinessError
 from apps.core.fields import money
+from apps.core.formatting import display_value
 from apps.core.pages import Column, ListPage, ObjectPage, Page, add_service_errors, perm
 from apps.core.widgets import DateInput
 from apps.core.xlsx import XLSX_MEDIA_TYPE, write_workbook
@@ -36,7 +38,7 @@ from apps.core.xlsx import Column as XColumn
 from . import code128, services
 from . import document_selectors as selectors
 from .document_filters import StockAdjustmentFilter, StockCountFilter, StockTransferFilter
-from .document_forms import LineGrid, StockAdjustmentForm, StockCountStartForm, StockTransferForm
+from .document_forms import LineGrid, LineRow, StockAdjustmentForm, StockCountStartForm, StockTransferForm
 from .forms import category_path
 from .models import (
     Product,
@@ -68,22 +70,64 @@ class StatusColumn(Column):
 
 
 class DocumentKind:
-    """One document type's pages: its model, URL names, selector, services and labels."""
+    """One document type's pages: its model, URL names, selector, services and labels.
+
+    Actions (``POST <pk>/<action>/``) call ``<action>_service`` and need ``action_permission``;
+    the editor's main button saves the draft, then does ``finish_action``."""
 
     model: type
     url_base: str
-    source_type: str
+    source_type: str | None
     selector = None
     instance_kwarg: str
     stock_field: str  # the header field whose warehouse's stock shows beside the lines
+    line_fields: tuple[str, ...] = ()
+    optional_fields: tuple[str, ...] = ()
+    line_refs: tuple[str, ...] = ()  # hidden ids each editor row carries (LineGrid refs)
+    percent_fields: tuple[str, ...] = ()  # line fields typed as percentages (13 for 0.13)
+    reason_actions: tuple[str, ...] = ()  # actions that take an optional ``reason``
+    header_fields: list[str] | None = None  # what the detail and print pages show on top
+    finish_action = "post"
+    done_messages = {
+        "post": gettext_lazy("%(number)s was posted."),
+        "cancel": gettext_lazy("%(number)s was cancelled."),
+    }
+    not_finished_message = gettext_lazy("%(number)s was saved as a draft but not posted: %(reason)s")
 
     @classmethod
     def post_permission(cls) -> str:
         return perm(cls.model, "post")
 
     @classmethod
+    def action_permission(cls, action: str) -> str:
+        return cls.post_permission()
+
+    @classmethod
+    def action_service(cls, action: str):
+        return getattr(cls, f"{action}_service")
+
+    @classmethod
     def warehouses_of(cls, document) -> list:
         return [getattr(document, cls.stock_field)]
+
+    @classmethod
+    def new_line(cls, product) -> dict[str, str]:
+        """The raw inputs of a line the scan box adds (beyond its quantity of 1)."""
+        return {}
+
+    @classmethod
+    def line_grid(cls, data) -> LineGrid:
+        return LineGrid(data, fields=cls.line_fields, optional=cls.optional_fields, refs=cls.line_refs)
+
+    @classmethod
+    def service_lines(cls, grid: LineGrid) -> list[dict]:
+        """The grid's rows as the service's ``lines`` (percentages as fractions)."""
+        lines = grid.service_lines()
+        for line in lines:
+            for name in cls.percent_fields:
+                if line.get(name) is not None:
+                    line[name] = line[name] / 100
+        return lines
 
 
 class AdjustmentKind(DocumentKind):
@@ -149,25 +193,24 @@ class KindPage:
         return self.kind.selector(self.request.user)
 
 
-def _header_rows(document) -> list[dict]:
-    """The header of a document as label/value pairs (for detail and print pages)."""
+def _header_rows(document, names: list[str] | None = None) -> list[dict]:
+    """The header of a document as label/value pairs (for detail and print pages): ``names``
+    (model fields; empty ones are left out), then who created it and its note."""
     model = type(document)
-    names = ["number", "date"]
-    if isinstance(document, StockAdjustment):
-        names += ["warehouse", "reason"]
-    elif isinstance(document, StockTransfer):
-        names += ["from_warehouse", "to_warehouse"]
-    else:
-        names += ["warehouse"]
+    if names is None:
+        names = ["number", "date"]
+        if isinstance(document, StockAdjustment):
+            names += ["warehouse", "reason"]
+        elif isinstance(document, StockTransfer):
+            names += ["from_warehouse", "to_warehouse"]
+        else:
+            names += ["warehouse"]
     rows = []
     for name in names:
         field = model._meta.get_field(name)
-        if field.choices:
-            value = getattr(document, f"get_{name}_display")()
-        else:
-            value = getattr(document, name)
-            value = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        rows.append({"label": capfirst(str(field.verbose_name)), "value": value})
+        value = getattr(document, name)
+        if value is not None and value != "":
+            rows.append({"label": capfirst(str(field.verbose_name)), "value": display_value(field, value)})
     if isinstance(document, StockCount):
         rows.append({"label": capfirst(_("category")), "value": category_path(document.category) or _("All")})
         rows.append({"label": capfirst(_("locations")), "value": _location_range(document)})
@@ -184,15 +227,20 @@ def _location_range(count: StockCount) -> str:
 
 
 def _timeline(document) -> list[dict]:
-    """Who did what when: created, changed, posted, cancelled (from the document's history)."""
+    """Who did what when: created, changed, posted, cancelled, any other status it moved to
+    (from the document's history); back to draft is "sent back". A save by no one (a service
+    noting a time before it moves the status) is not a step of its own."""
     records = document.history.select_related("history_user").order_by("history_date", "history_id")
     steps, previous = [], None
-    labels = {DRAFT: _("Changed"), POSTED: _("Posted"), CANCELLED: _("Cancelled")}
+    labels = {DRAFT: _("Sent back"), POSTED: _("Posted"), CANCELLED: _("Cancelled")}
     for record in records:
         if record.history_type == "+":
             what = _("Created")
         elif previous is not None and record.status != previous.status:
             what = labels.get(record.status, record.get_status_display())
+        elif record.history_user_id is None:
+            previous = record
+            continue
         else:
             what = _("Changed")
         steps.append({"when": record.history_date, "user": record.history_user, "what": what})
@@ -311,7 +359,7 @@ class DocumentDetail(KindPage, ObjectPage):
                 "kind": self.kind.__name__.removesuffix("Kind").lower(),
                 "object": document,
                 "title": f"{context['model_name']} {document.number}",
-                "header_rows": _header_rows(document),
+                "header_rows": _header_rows(document, self.kind.header_fields),
                 "rows": self.lines(document, entries),
                 "entries": entries,
                 "timeline": _timeline(document),
@@ -384,12 +432,13 @@ class DocumentAction(KindPage, ObjectPage):
     action = ""
 
     def get_permission_required(self):
-        return [self.kind.post_permission()]
+        return [self.kind.action_permission(self.action)]
 
     def post(self, request, *args, **kwargs):
-        service = self.kind.post_service if self.action == "post" else self.kind.cancel_service
+        service = self.kind.action_service(self.action)
+        extra = {"reason": request.POST.get("reason", "").strip()} if self.action in self.kind.reason_actions else {}
         try:
-            document = service(user=request.user, **{self.kind.instance_kwarg: self.object})
+            document = service(user=request.user, **{self.kind.instance_kwarg: self.object}, **extra)
         except BusinessError as exc:
             messages.error(request, exc.detail)
             document = self.object
@@ -397,8 +446,10 @@ class DocumentAction(KindPage, ObjectPage):
             messages.error(request, " ".join(exc.messages))
             document = self.object
         else:
-            done = _("%(number)s was posted.") if self.action == "post" else _("%(number)s was cancelled.")
-            messages.success(request, done % {"number": document.number})
+            messages.success(request, self.kind.done_messages[self.action] % {"number": document.number})
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(back)
         return HttpResponseRedirect(self.url("detail", document.pk))
 
 
@@ -415,6 +466,7 @@ class DocumentEditor(KindPage, Page):
     posts it; a refusal leaves the saved draft and shows the service's sentence."""
 
     template_name = "inventory/documents/editor.html"
+    grid_template = "inventory/documents/_grid.html"
 
     def get_permission_required(self):
         return [perm(self.model, "change" if "pk" in self.kwargs else "add")]
@@ -434,22 +486,18 @@ class DocumentEditor(KindPage, Page):
         return self.kind.form_class(data=data, instance=self.object, initial=initial, user=self.request.user)
 
     def get(self, request, *args, **kwargs):
-        grid = LineGrid(_lines_as_data(self.object, self.kind), fields=self.kind.line_fields)
-        return self.render_editor(self.form(), grid)
+        return self.render_editor(self.form(), self.initial_grid())
+
+    def initial_grid(self) -> LineGrid:
+        return self.kind.line_grid(_lines_as_data(self.object, self.kind))
 
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
-        grid = LineGrid(request.POST, fields=self.kind.line_fields, optional=self.kind.optional_fields)
+        grid = self.kind.line_grid(request.POST)
         grid_errors: list[str] = []
         if form.is_valid() and grid.is_valid():
-            data = {**form.cleaned_data, "lines": grid.service_lines()}
             try:
-                if self.object is None:
-                    document = self.kind.create_service(user=request.user, **data)
-                else:
-                    document = self.kind.update_service(
-                        user=request.user, **{self.kind.instance_kwarg: self.object}, **data
-                    )
+                document = self.save(form, grid)
             except ValidationError as exc:
                 grid_errors = _split_errors(form, exc)
             except BusinessError as exc:
@@ -460,28 +508,32 @@ class DocumentEditor(KindPage, Page):
             grid_errors = grid.errors
         return self.render_editor(form, grid, grid_errors=grid_errors, status=400)
 
+    def save(self, form, grid: LineGrid):
+        """One service call: the new draft, or the draft changed."""
+        data = {**form.cleaned_data, "lines": self.kind.service_lines(grid)}
+        if self.object is None:
+            return self.kind.create_service(user=self.request.user, **data)
+        return self.kind.update_service(user=self.request.user, **{self.kind.instance_kwarg: self.object}, **data)
+
     def after_save(self, document):
         request = self.request
-        if request.POST.get("_action") != "post":
+        action = self.kind.finish_action
+        if request.POST.get("_action") != action:
             messages.success(request, _("%(number)s was saved as a draft.") % {"number": document.number})
             return HttpResponseRedirect(self.url("update", document.pk))
-        if not request.user.has_perm(self.kind.post_permission()):
+        if not request.user.has_perm(self.kind.action_permission(action)):
             messages.error(request, _("You may save this draft but not post it."))
             return HttpResponseRedirect(self.url("update", document.pk))
         try:
-            document = self.kind.post_service(user=request.user, **{self.kind.instance_kwarg: document})
-        except BusinessError as exc:
-            messages.error(
-                request,
-                _("%(number)s was saved as a draft but not posted: %(reason)s")
-                % {"number": document.number, "reason": exc.detail},
-            )
+            document = self.kind.action_service(action)(user=request.user, **{self.kind.instance_kwarg: document})
+        except (BusinessError, ValidationError) as exc:
+            reason = exc.detail if isinstance(exc, BusinessError) else " ".join(exc.messages)
+            messages.error(request, self.kind.not_finished_message % {"number": document.number, "reason": reason})
             return HttpResponseRedirect(self.url("update", document.pk))
-        messages.success(request, _("%(number)s was posted.") % {"number": document.number})
+        messages.success(request, self.kind.done_messages[action] % {"number": document.number})
         return HttpResponseRedirect(self.url("detail", document.pk))
 
     def render_editor(self, form, grid, *, grid_errors=None, status=200):
-        warehouse_id = _selected_warehouse(form, self.kind.stock_field)
         grid_url = self.url("grid")
         live = {
             "hx-post": grid_url,
@@ -489,8 +541,10 @@ class DocumentEditor(KindPage, Page):
             "hx-target": "#lines",
             "hx-swap": "outerHTML",
             "hx-include": "closest form",
+            "hx-sync": "closest form:queue all",  # a scan right after a change waits for its answer
         }
-        form.fields[self.kind.stock_field].widget.attrs.update(live)
+        if self.kind.stock_field in form.fields:
+            form.fields[self.kind.stock_field].widget.attrs.update(live)
         document = self.object
         context = self.get_context_data(
             form=form,
@@ -503,13 +557,23 @@ class DocumentEditor(KindPage, Page):
                 else _("New %(model)s") % {"model": self.model._meta.verbose_name}
             ),
             grid_url=grid_url,
-            may_post=self.request.user.has_perm(self.kind.post_permission()),
-            cancel_url=self.url("cancel", document.pk) if document else None,
+            grid_template=self.grid_template,
             print_url=self.url("print", document.pk) if document else None,
             back_url=self.url("list"),
-            **grid_context(self.kind, grid, warehouse_id, errors=grid_errors),
+            **self.editor_context(document),
+            **self.grid_context(form, grid, errors=grid_errors),
         )
         return self.render_to_response(context, status=status)
+
+    def editor_context(self, document) -> dict:
+        """What the action bar needs."""
+        return {
+            "may_post": self.request.user.has_perm(self.kind.post_permission()),
+            "cancel_url": self.url("cancel", document.pk) if document else None,
+        }
+
+    def grid_context(self, form, grid: LineGrid, **kwargs) -> dict:
+        return grid_context(self.kind, grid, _selected_warehouse(form, self.kind.stock_field), **kwargs)
 
 
 class AdjustmentCreate(DocumentEditor):
@@ -520,17 +584,22 @@ class TransferCreate(DocumentEditor):
     kind = TransferKind
 
 
-def _lines_as_data(document, kind):
-    """A saved document's lines in the shape the editor posts."""
+def _lines_as_data(document, kind, lines=None):
+    """A saved document's lines (or ``lines``) in the shape the editor posts."""
     from django.http import QueryDict
 
     data = QueryDict(mutable=True)
-    if document is not None:
-        for line in document.lines.order_by("line_no", "id"):
-            data.appendlist("line-product", str(line.product_id))
-            for name in kind.line_fields:
-                value = getattr(line, name)
-                data.appendlist(f"line-{name}", "" if value is None else f"{value.normalize():f}")
+    if lines is None:
+        lines = document.lines.order_by("line_no", "id") if document is not None else []
+    for line in lines:
+        data.appendlist("line-product", str(line.product_id))
+        for name in kind.line_refs:
+            data.appendlist(f"line-{name}", str(getattr(line, f"{name}_id") or ""))
+        for name in kind.line_fields:
+            value = getattr(line, name)
+            if value is not None and name in kind.percent_fields:
+                value *= 100
+            data.appendlist(f"line-{name}", "" if value is None else f"{value.normalize():f}")
     return data
 
 
@@ -586,6 +655,7 @@ def grid_context(kind, grid: LineGrid, warehouse_id, *, errors=None, message=Non
                 "errors": row.errors,
                 "on_hand": balance.qty if balance else Decimal(0),
                 "available": balance.available_qty if balance else Decimal(0),
+                "ordered": balance.ordered_qty if balance else Decimal(0),
                 "default_cost": default_cost,
                 "value": value,
                 "estimated": cost is None or (qty is not None and qty < 0),
@@ -640,24 +710,29 @@ class DocumentGrid(KindPage, Page):
     warehouse. Reads the whole form; writes nothing."""
 
     http_method_names = ["post"]
+    grid_template = "inventory/documents/_grid.html"
 
     def get_permission_required(self):
         return [perm(self.model, "add")]
 
+    def add(self, grid: LineGrid, product: Product) -> tuple[LineRow | None, str | None]:
+        """One more of ``product`` on the grid: the row it went on, or a refusal."""
+        return grid.add(product, **self.kind.new_line(product)), None
+
     def post(self, request, *args, **kwargs):
-        grid = LineGrid(request.POST, fields=self.kind.line_fields, optional=self.kind.optional_fields)
+        grid = self.kind.line_grid(request.POST)
         message, candidates, added = None, [], None
         if request.POST.get("remove", "").isdigit():
             grid.remove(int(request.POST["remove"]))
         elif request.POST.get("pick", "").isdigit():
             product = Product.objects.filter(pk=int(request.POST["pick"])).select_related("unit").first()
             if product is not None:
-                added = grid.add(product)
+                added, message = self.add(grid, product)
         elif request.POST.get("scan", "").strip():
             code = request.POST["scan"].strip()
             product, candidates = find_products(code)
             if product is not None:
-                added = grid.add(product)
+                added, message = self.add(grid, product)
             elif candidates:
                 message = _("Several products match “%(code)s”: pick one.") % {"code": code}
                 if len(candidates) > MAX_CANDIDATES:
@@ -670,11 +745,14 @@ class DocumentGrid(KindPage, Page):
                     candidates = candidates[:MAX_CANDIDATES]
             else:
                 message = _("No product has the barcode or SKU “%(code)s”.") % {"code": code}
-        warehouse = request.POST.get(self.kind.stock_field, "")
+        return render(
+            request, self.grid_template, self.context(grid, message=message, candidates=candidates, added=added)
+        )
+
+    def context(self, grid: LineGrid, **kwargs) -> dict:
+        warehouse = self.request.POST.get(self.kind.stock_field, "")
         warehouse_id = int(warehouse) if warehouse.isdigit() else None
-        context = grid_context(self.kind, grid, warehouse_id, message=message, candidates=candidates, added=added)
-        context["grid_url"] = self.url("grid")
-        return render(request, "inventory/documents/_grid.html", context)
+        return {**grid_context(self.kind, grid, warehouse_id, **kwargs), "grid_url": self.url("grid")}
 
 
 class AdjustmentGrid(DocumentGrid):
@@ -979,9 +1057,19 @@ class CountExcel(KindPage, ObjectPage):
         return response
 
 
-def document_urls(prefix: str, name: str, kind, list_view, detail_view, editor_view, grid_view, print_view) -> list:
+def document_urls(
+    prefix: str,
+    name: str,
+    kind,
+    list_view,
+    detail_view,
+    editor_view,
+    grid_view,
+    print_view,
+    actions: tuple[str, ...] = ("post", "cancel"),
+) -> list:
     """The pages of an adjustment or transfer: list, new, detail, edit, the editor's grid
-    (htmx), print, post and cancel, named ``<name>-list`` etc."""
+    (htmx), print and one URL per action (post and cancel), named ``<name>-list`` etc."""
     from django.urls import path
 
     return [
@@ -991,6 +1079,8 @@ def document_urls(prefix: str, name: str, kind, list_view, detail_view, editor_v
         path(f"{prefix}<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
         path(f"{prefix}<int:pk>/edit/", editor_view.as_view(), name=f"{name}-update"),
         path(f"{prefix}<int:pk>/print/", print_view.as_view(), name=f"{name}-print"),
-        path(f"{prefix}<int:pk>/post/", action_view(kind, "post"), name=f"{name}-post"),
-        path(f"{prefix}<int:pk>/cancel/", action_view(kind, "cancel"), name=f"{name}-cancel"),
+        *(
+            path(f"{prefix}<int:pk>/{action}/", action_view(kind, action), name=f"{name}-{action}")
+            for action in actions
+        ),
     ]

@@ -25,6 +25,7 @@ from apps.core.bulk import bulk_update_fields
 from apps.core.documents import document_create, document_update, lock, require_status, set_status
 from apps.core.errors import BusinessError
 from apps.core.fields import ZERO, line_amounts, money
+from apps.core.formatting import format_quantity
 from apps.finance import payables
 from apps.inventory import ledger
 from apps.inventory.models import Product, StockBalance, StockLedgerEntry, Warehouse
@@ -300,12 +301,12 @@ def _check_over_receipt(order_lines: dict[int, PurchaseOrderLine], receiving: di
                 )
                 % {
                     "sku": line.product.sku,
-                    "qty": qty.normalize(),
+                    "qty": format_quantity(qty),
                     "line": line.line_no,
                     "number": line.document.number,
-                    "allowed": max(allowed, ZERO).normalize(),
-                    "ordered": line.qty.normalize(),
-                    "received": line.received_qty.normalize(),
+                    "allowed": format_quantity(max(allowed, ZERO)),
+                    "ordered": format_quantity(line.qty),
+                    "received": format_quantity(line.received_qty),
                 },
                 product=line.product_id,
                 ordered=str(line.qty),
@@ -662,12 +663,12 @@ def _check_over_return(receipt_lines: dict[int, PurchaseReceiptLine], returning:
                 )
                 % {
                     "sku": line.product.sku,
-                    "qty": qty.normalize(),
+                    "qty": format_quantity(qty),
                     "line": line.line_no,
                     "number": line.document.number,
-                    "left": left.normalize(),
-                    "received": line.qty.normalize(),
-                    "returned": line.returned_qty.normalize(),
+                    "left": format_quantity(left),
+                    "received": format_quantity(line.qty),
+                    "returned": format_quantity(line.returned_qty),
                 },
                 product=line.product_id,
                 received=str(line.qty),

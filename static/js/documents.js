@@ -3,7 +3,9 @@
      and from the last one back to the scan box (#scan). Leaving a count input sends it (htmx
      "change").
    - The editor's totals and line values follow what is typed (the server recomputes them on
-     every scan, pick or removal anyway).
+     every scan, pick or removal anyway). Priced lines (purchasing: [data-line-net]) show net
+     and VAT (rounded per line, as the server does) and the totals net, VAT and total wherever
+     they are shown ([data-total], also outside the grid).
    - After htmx replaces the line grid, the cursor goes back to the scan box if it was lost. */
 (function () {
   "use strict";
@@ -39,8 +41,50 @@
     if (next) { next.focus(); next.select(); } else { focusScan(); }
   });
 
+  function cents(value) {
+    return Math.round((Math.abs(value) + Number.EPSILON) * 100) / 100 * (value < 0 ? -1 : 1);
+  }
+
+  // The cell's typed value, else its default (data-price / data-rate: the placeholder shown).
+  function typedOrDefault(cell, name) {
+    if (!cell) return null;
+    var input = cell.querySelector("input:not([type=hidden])");
+    var typed = number(input && input.value);
+    return typed !== null ? typed : number(cell.getAttribute(name));
+  }
+
+  function pricedRow(row, sums) {
+    var qty = number((row.querySelector("input[name='line-qty']") || {}).value);
+    var price = typedOrDefault(row.querySelector("[data-price]"), "data-price");
+    var rate = typedOrDefault(row.querySelector("[data-rate]"), "data-rate");
+    var netCell = row.querySelector("[data-line-net]"), taxCell = row.querySelector("[data-line-tax]");
+    if (qty === null || price === null || rate === null) {
+      netCell.textContent = ""; taxCell.textContent = "";
+      return;
+    }
+    var net = cents(qty * price), tax = cents(net * rate / 100);
+    netCell.textContent = formatMoney(net);
+    taxCell.textContent = formatMoney(tax);
+    sums.qty += qty; sums.net += net; sums.tax += tax;
+  }
+
+  function setTotal(name, text) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-total='" + name + "']"), function (cell) {
+      cell.textContent = text;
+    });
+  }
+
   function recompute(grid) {
     var rows = grid.querySelectorAll("tbody tr[data-product]");
+    if (grid.querySelector("[data-line-net]") || document.querySelector("[data-total='net']")) {
+      var sums = { qty: 0, net: 0, tax: 0 };
+      Array.prototype.forEach.call(rows, function (row) { pricedRow(row, sums); });
+      setTotal("qty", formatQty(sums.qty));
+      setTotal("net", formatMoney(sums.net));
+      setTotal("tax", formatMoney(sums.tax));
+      setTotal("total", formatMoney(cents(sums.net + sums.tax)));
+      return;
+    }
     var qtyIn = 0, qtyOut = 0, valueIn = 0, valueOut = 0;
     Array.prototype.forEach.call(rows, function (row) {
       var qtyInput = row.querySelector("input[name='line-qty']");
@@ -79,6 +123,8 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
+    var grid = document.getElementById("lines");
+    if (grid && (event.target === grid || event.target.closest("#lines"))) recompute(grid);
     var active = document.activeElement;
     if (!active || active === document.body) {
       if (event.target.id === "lines" || event.target.closest("#lines")) focusScan();
