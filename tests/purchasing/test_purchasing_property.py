@@ -72,6 +72,12 @@ class World:
         items = list(items)
         return items[index % len(items)] if items else None
 
+    def draft(self, create):
+        """A draft made by ``create``, or None when drafting is refused (and wrote nothing)."""
+        drafted = []
+        self.attempt(lambda: drafted.append(create()))
+        return drafted[0] if drafted else None
+
     def attempt(self, action):
         before = snapshot()
         try:
@@ -115,15 +121,15 @@ def run_step(world: World, step) -> None:
             return
         order_lines = list(order.lines.order_by("id"))
 
-        def receive():
-            receipt = services.purchase_receipt_create(
+        receipt = world.draft(
+            lambda: services.purchase_receipt_create(
                 user=world.clerk,
                 purchase_order=order,
                 lines=[{"purchase_order_line": world.choose(order_lines, p), "qty": q} for p, q in lines],
             )
-            services.purchase_receipt_post(receipt=receipt, user=world.clerk)
-
-        world.attempt(receive)
+        )
+        if receipt is not None:
+            world.attempt(lambda: services.purchase_receipt_post(receipt=receipt, user=world.clerk))
     elif kind == "free_receipt":
         _, supplier, product, q, u = step
         receipt = services.purchase_receipt_create(
@@ -140,13 +146,13 @@ def run_step(world: World, step) -> None:
             return
         receipt_line = world.choose(receipt.lines.order_by("id"), line)
 
-        def give_back():
-            document = services.purchase_return_create(
+        document = world.draft(
+            lambda: services.purchase_return_create(
                 user=world.clerk, purchase_receipt=receipt, lines=[{"purchase_receipt_line": receipt_line, "qty": q}]
             )
-            services.purchase_return_post(purchase_return=document, user=world.clerk)
-
-        world.attempt(give_back)
+        )
+        if document is not None:
+            world.attempt(lambda: services.purchase_return_post(purchase_return=document, user=world.clerk))
     elif kind == "free_return":
         _, supplier, product, q = step
         document = services.purchase_return_create(
