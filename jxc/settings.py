@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.suppliers",
     "apps.customers",
     "apps.purchasing",
+    "apps.sales",
     "apps.finance",
     "apps.reports",
 ]

@@ -57,6 +57,20 @@ MODEL_ACCESS = [
     ("finance.payable", {PURCHASING, FINANCE, MANAGEMENT}, set()),
     ("finance.supplierpayment", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
     ("finance.cashaccount", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
+    # Sales: salespeople quote and take orders (for their own customers); the warehouse ships;
+    # customer service takes goods back and handles complaints; finance collects.
+    ("customers.customercontact", {WAREHOUSE, SALES, FINANCE, CUSTOMER_SERVICE, MANAGEMENT}, {SALES, MANAGEMENT}),
+    ("customers.complaint", {SALES, CUSTOMER_SERVICE, MANAGEMENT}, {SALES, CUSTOMER_SERVICE, MANAGEMENT}),
+    ("sales.quotation", {SALES, CUSTOMER_SERVICE, FINANCE, MANAGEMENT}, {SALES, MANAGEMENT}),
+    ("sales.salesorder", {WAREHOUSE, SALES, CUSTOMER_SERVICE, FINANCE, MANAGEMENT}, {SALES, MANAGEMENT}),
+    ("sales.delivery", {WAREHOUSE, SALES, CUSTOMER_SERVICE, FINANCE, MANAGEMENT}, {WAREHOUSE, MANAGEMENT}),
+    (
+        "sales.salesreturn",
+        {WAREHOUSE, SALES, CUSTOMER_SERVICE, FINANCE, MANAGEMENT},
+        {WAREHOUSE, CUSTOMER_SERVICE, MANAGEMENT},
+    ),
+    ("finance.receivable", {SALES, CUSTOMER_SERVICE, FINANCE, MANAGEMENT}, set()),
+    ("finance.customerreceipt", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
 ]
 
 # Single permissions (custom actions and special reads).
@@ -74,6 +88,13 @@ EXTRA_PERMISSIONS = [
     ("purchasing.post_purchasereceipt", {WAREHOUSE, MANAGEMENT}),
     ("purchasing.post_purchasereturn", {WAREHOUSE, MANAGEMENT}),
     ("finance.post_supplierpayment", {FINANCE, MANAGEMENT}),
+    # Costs, stock values and margins: not for sales and customer service.
+    ("inventory.view_cost", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}),
+    ("sales.confirm_salesorder", {SALES, MANAGEMENT}),
+    ("sales.override_credit_limit", {MANAGEMENT}),
+    ("sales.post_delivery", {WAREHOUSE, MANAGEMENT}),
+    ("sales.post_salesreturn", {WAREHOUSE, CUSTOMER_SERVICE, MANAGEMENT}),
+    ("finance.post_customerreceipt", {FINANCE, MANAGEMENT}),
 ]
 
 

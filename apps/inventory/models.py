@@ -142,6 +142,7 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["sku"]
+        permissions = [("view_cost", _("Can see costs, stock values and margins"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(purchase_price__gte=0) & Q(sale_price__gte=0), name="inventory_product_prices_non_negative"

@@ -455,3 +455,34 @@ def stock_violations(*, limit: int | None = None) -> dict[str, Violations]:
 def stock_counts() -> tuple[int, int]:
     """How many balance rows and ledger entries there are (for the report)."""
     return StockBalance.objects.count(), StockLedgerEntry.objects.count()
+
+
+def check_open_order_lines(
+    check: str, *, balance_field: str, order_model, line_model, done_field: str, statuses, limit: int | None = None
+) -> Violations:
+    """Each balance's ``balance_field`` (ordered_qty, reserved_qty) equals the open quantities
+    (qty − ``done_field``, never below zero) of the order lines in ``statuses`` for it."""
+    order, line = order_model._meta.db_table, line_model._meta.db_table
+    placeholders = ", ".join(["%s"] * len(statuses))
+    sql = f"""
+        SELECT b.product_id, p.sku, b.warehouse_id, w.code, NULL AS entry_id,
+               COALESCE(o.open_qty, 0) AS open_qty, b.{balance_field}
+        FROM {TABLES["balance"]} b
+        {NAMES_JOIN.format(alias="b", **TABLES)}
+        LEFT JOIN (
+            SELECT l.product_id, h.warehouse_id,
+                   SUM(CASE WHEN l.qty > l.{done_field} THEN l.qty - l.{done_field} ELSE 0 END) AS open_qty
+            FROM {line} l JOIN {order} h ON h.id = l.document_id
+            WHERE h.status IN ({placeholders})
+            GROUP BY l.product_id, h.warehouse_id
+        ) o ON o.product_id = b.product_id AND o.warehouse_id = b.warehouse_id
+        WHERE {round_qty(f"b.{balance_field}")} <> {round_qty("COALESCE(o.open_qty, 0)")}
+    """  # noqa: S608 - table and column names only
+    word = balance_field.removesuffix("_qty")
+    return run_check(
+        check,
+        sql,
+        [str(status) for status in statuses],
+        limit,
+        lambda r: (f"{word} {format_qty(r[0])}", f"{word} {format_qty(r[1])}"),
+    )

@@ -5,50 +5,16 @@ stores its net amount and VAT (rounded per line) and the header their sums."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.fields import MoneyField, QuantityField, RateField, UnitCostField, non_negative
-from apps.core.models import Document, DocumentLine, DocumentStatus
-from apps.inventory.models import Product, StockDocumentStatus, Warehouse
+from apps.core.fields import MoneyField, QuantityField, UnitCostField, non_negative
+from apps.core.models import DocumentStatus
+from apps.inventory.models import StockDocumentStatus, Warehouse
+from apps.inventory.priced import PricedDocument, PricedLine, default_tax_rate, positive  # noqa: F401 (migrations)
 from apps.suppliers.models import Supplier
-
-
-def default_tax_rate() -> Decimal:
-    return Decimal(settings.JXC_DEFAULT_TAX_RATE)
-
-
-def positive():
-    return [MinValueValidator(Decimal("0.0001"))]
-
-
-class PricedDocument(Document):
-    """A document whose lines carry amounts: the header keeps their totals (set by services)."""
-
-    total_net = MoneyField(_("net total"), default=0, editable=False)
-    total_tax = MoneyField(_("VAT"), default=0, editable=False)
-    total = MoneyField(_("total"), default=0, editable=False)
-
-    class Meta(Document.Meta):
-        abstract = True
-
-
-class PricedLine(DocumentLine):
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
-    qty = QuantityField(_("quantity"), validators=positive())
-    tax_rate = RateField(_("VAT rate"), default=default_tax_rate)
-    net_amount = MoneyField(_("net amount"), default=0, editable=False)
-    tax_amount = MoneyField(_("VAT"), default=0, editable=False)
-
-    class Meta(DocumentLine.Meta):
-        abstract = True
-
-    @property
-    def amount(self) -> Decimal:
-        return self.net_amount + self.tax_amount
 
 
 class PurchaseOrderStatus(models.TextChoices):

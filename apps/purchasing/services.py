@@ -24,11 +24,12 @@ from apps.accounts.selectors import check_warehouse_scope
 from apps.core.bulk import bulk_update_fields
 from apps.core.documents import document_create, document_update, lock, require_status, set_status
 from apps.core.errors import BusinessError
-from apps.core.fields import ZERO, line_amounts, money
+from apps.core.fields import ZERO, money
 from apps.core.formatting import format_quantity
 from apps.finance import payables
 from apps.inventory import ledger
 from apps.inventory.models import Product, StockBalance, StockLedgerEntry, Warehouse
+from apps.inventory.priced import price_document
 from apps.suppliers.models import Supplier, SupplierProduct
 
 from .models import (
@@ -61,19 +62,7 @@ def _check_supplier(supplier: Supplier | None) -> None:
         raise ValidationError({"supplier": [_("This supplier is inactive.")]})
 
 
-def _price(document, price_field: str) -> None:
-    """Compute each line's net amount and VAT and the document's totals (stored)."""
-    lines = list(document.lines.all())
-    for line in lines:
-        price = getattr(line, price_field)
-        line.net_amount, line.tax_amount = line_amounts(line.qty, price or ZERO, line.tax_rate)
-    bulk_update_fields(lines, ["net_amount", "tax_amount"])
-    document.total_net = sum((line.net_amount for line in lines), ZERO)
-    document.total_tax = sum((line.tax_amount for line in lines), ZERO)
-    document.total = document.total_net + document.total_tax
-    type(document).objects.filter(pk=document.pk).update(
-        total_net=document.total_net, total_tax=document.total_tax, total=document.total
-    )
+_price = price_document
 
 
 def _source(document, source_type: str) -> ledger.Source:
