@@ -1,30 +1,74 @@
-"""Writes of finance documents: supplier payments (付款单). Each service is one transaction;
-the payables themselves change only through apps.finance.payables."""
+"""Writes of finance documents: supplier payments (付款单) and customer receipts (收款单).
+Both work the same way (a :class:`Settlement`): a draft names a partner, an amount, an account
+and requested allocations; posting allocates it (the requested ones, the rest oldest due first)
+through the partner's open-item book; cancelling releases it. Each service is one transaction;
+open items change only through apps.finance.payables / receivables."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.documents import lock, require_status, set_status
 from apps.core.fields import money
 from apps.core.numbering import next_number
-from apps.suppliers.models import Supplier
 
-from . import payables
-from .models import CashAccount, Payable, PaymentStatus, SupplierPayment, SupplierPaymentAllocation
+from . import payables, receivables
+from .models import (
+    CashAccount,
+    CustomerReceipt,
+    CustomerReceiptAllocation,
+    PaymentStatus,
+    SupplierPayment,
+    SupplierPaymentAllocation,
+)
+from .openitems import OpenItemBook
 
 DRAFT, POSTED, CANCELLED = PaymentStatus.DRAFT, PaymentStatus.POSTED, PaymentStatus.CANCELLED
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A money document that settles one partner's open items."""
+
+    model: type[models.Model]
+    allocation: type[models.Model]
+    book: OpenItemBook
+    not_partners_item: str  # "Line %(line)s: %(number)s is not a payable of this supplier."
+
+    @property
+    def partner(self) -> str:
+        return self.book.partner_field
+
+    @property
+    def item(self) -> str:
+        return self.book.item_field
+
+
+PAYMENTS = Settlement(
+    model=SupplierPayment,
+    allocation=SupplierPaymentAllocation,
+    book=payables.BOOK,
+    not_partners_item=gettext_lazy("Line %(line)s: %(number)s is not a payable of this supplier."),
+)
+RECEIPTS = Settlement(
+    model=CustomerReceipt,
+    allocation=CustomerReceiptAllocation,
+    book=receivables.BOOK,
+    not_partners_item=gettext_lazy("Line %(line)s: %(number)s is not a receivable of this customer."),
+)
 
 
 def default_cash_account() -> CashAccount | None:
     return CashAccount.objects.filter(is_default=True, is_active=True).first()
 
 
-def _check_payment(*, supplier: Supplier, amount, account: CashAccount | None, allocations: list[dict]) -> CashAccount:
+def _check(kind: Settlement, *, partner, amount, account: CashAccount | None, allocations: list[dict]) -> CashAccount:
     errors: dict[str, list[str]] = {}
     if amount is not None and money(amount) <= 0:
         errors["amount"] = [_("The amount must be more than zero.")]
@@ -36,18 +80,15 @@ def _check_payment(*, supplier: Supplier, amount, account: CashAccount | None, a
         errors["account"] = [_("This account is inactive.")]
     lines, seen, total = [], set(), Decimal(0)
     for number, allocation in enumerate(allocations, start=1):
-        payable: Payable = allocation["payable"]
+        item = allocation[kind.item]
         share = money(allocation["amount"])
-        if payable.supplier_id != supplier.pk:
-            lines.append(
-                _("Line %(line)s: %(number)s is not a payable of this supplier.")
-                % {"line": number, "number": payable.source_number}
-            )
+        if getattr(item, kind.book.partner_id) != partner.pk:
+            lines.append(kind.not_partners_item % {"line": number, "number": item.source_number})
         if share <= 0:
             lines.append(_("Line %(line)s: the amount must be more than zero.") % {"line": number})
-        if payable.pk in seen:
-            lines.append(_("Line %(line)s: this payable is already allocated above.") % {"line": number})
-        seen.add(payable.pk)
+        if item.pk in seen:
+            lines.append(_("Line %(line)s: this item is already allocated above.") % {"line": number})
+        seen.add(item.pk)
         total += share
     if amount is not None and money(amount) > 0 and total > money(amount):
         lines.append(
@@ -61,108 +102,129 @@ def _check_payment(*, supplier: Supplier, amount, account: CashAccount | None, a
     return account
 
 
-def _write_allocations(payment: SupplierPayment, allocations: list[dict]) -> None:
-    payment.allocations.all().delete()
-    SupplierPaymentAllocation.objects.bulk_create(
-        SupplierPaymentAllocation(payment=payment, payable=a["payable"], amount=money(a["amount"])) for a in allocations
+def _write_allocations(kind: Settlement, document, allocations: list[tuple]) -> None:
+    document.allocations.all().delete()
+    kind.allocation.objects.bulk_create(
+        kind.allocation(**{kind.book.document_field: document, kind.item: item}, amount=money(amount))
+        for item, amount in allocations
     )
 
 
+def _requested(kind: Settlement, allocations: list[dict]) -> list[tuple]:
+    return [(allocation[kind.item], allocation["amount"]) for allocation in allocations]
+
+
 @transaction.atomic
-def supplier_payment_create(
-    *,
-    user,
-    supplier: Supplier,
-    amount: Decimal,
-    account: CashAccount | None = None,
-    allocations: list[dict] | None = None,
-    date=None,
-    note: str = "",
-    reference: str = "",
-) -> SupplierPayment:
-    """A draft payment (PAY-<year>-<n>) of ``amount`` to ``supplier`` from ``account`` (the
-    default account when None), with requested ``allocations`` ({payable, amount}); what they
-    leave is allocated oldest first at posting. Refuses (400) a payable of another supplier and
-    allocations adding up to more than the amount."""
+def settlement_create(kind: Settlement, *, user, partner, amount, account=None, allocations=None, date=None, **fields):
+    """A draft (PAY-/RC-<year>-<n>) of ``amount`` for ``partner`` through ``account`` (the
+    default account when None), with requested ``allocations`` ({payable|receivable, amount});
+    what they leave is allocated oldest first at posting. Refuses (400) an item of another
+    partner and allocations adding up to more than the amount."""
     allocations = allocations or []
-    account = _check_payment(supplier=supplier, amount=amount, account=account, allocations=allocations)
-    payment = SupplierPayment(
-        created_by=user, supplier=supplier, amount=money(amount), account=account, note=note, reference=reference
-    )
+    account = _check(kind, partner=partner, amount=amount, account=account, allocations=allocations)
+    document = kind.model(created_by=user, amount=money(amount), account=account, **{kind.partner: partner}, **fields)
     if date is not None:
-        payment.date = date
-    payment.number = next_number(prefix=SupplierPayment.number_prefix, date=payment.date)
-    payment.full_clean(exclude=["created_by"])
-    payment._history_user = user
-    payment.save()
-    _write_allocations(payment, allocations)
-    return payment
+        document.date = date
+    document.number = next_number(prefix=kind.model.number_prefix, date=document.date)
+    document.full_clean(exclude=["created_by"])
+    document._history_user = user
+    document.save()
+    _write_allocations(kind, document, _requested(kind, allocations))
+    return document
 
 
 @transaction.atomic
-def supplier_payment_update(
-    *,
-    payment: SupplierPayment,
-    user,
-    supplier: Supplier | None = None,
-    amount: Decimal | None = None,
-    account: CashAccount | None = None,
-    allocations: list[dict] | None = None,
-    date=None,
-    note: str | None = None,
-    reference: str | None = None,
-) -> SupplierPayment:
-    """Change a draft payment (fields left None stay; ``allocations`` given replace the
-    requested ones). Anything but a draft is 409 ``invalid_state``."""
-    payment = lock(payment)
-    require_status(payment, DRAFT, action=_("edit"))
-    fields = {"supplier": supplier, "amount": amount, "date": date, "note": note, "reference": reference}
+def settlement_update(kind: Settlement, *, document, user, account=None, allocations=None, **fields):
+    """Change a draft (fields left None stay; ``allocations`` given replace the requested
+    ones). Anything but a draft is 409 ``invalid_state``."""
+    document = lock(document)
+    require_status(document, DRAFT, action=_("edit"))
     for name, value in fields.items():
         if value is not None:
-            setattr(payment, name, money(value) if name == "amount" else value)
-    if allocations is None:
+            setattr(document, name, money(value) if name == "amount" else value)
+    keep = allocations is None
+    if keep:
         allocations = [
-            {"payable": a.payable, "amount": a.amount} for a in payment.allocations.select_related("payable")
+            {kind.item: getattr(a, kind.item), "amount": a.amount}
+            for a in document.allocations.select_related(kind.item)
         ]
-        keep = True
-    else:
-        keep = False
-    payment.account = _check_payment(
-        supplier=payment.supplier, amount=payment.amount, account=account or payment.account, allocations=allocations
+    document.account = _check(
+        kind,
+        partner=getattr(document, kind.partner),
+        amount=document.amount,
+        account=account or document.account,
+        allocations=allocations,
     )
-    payment.full_clean(exclude=["created_by"])
-    payment._history_user = user
-    payment.save()
+    document.full_clean(exclude=["created_by"])
+    document._history_user = user
+    document.save()
     if not keep:
-        _write_allocations(payment, allocations)
-    return payment
+        _write_allocations(kind, document, _requested(kind, allocations))
+    return document
 
 
 @transaction.atomic
-def supplier_payment_post(*, payment: SupplierPayment, user) -> SupplierPayment:
+def settlement_post(kind: Settlement, *, document, user):
     """Post a draft: allocate it (the requested allocations, the rest oldest due first) and
-    settle those payables. Refused with 409 ``over_allocation`` (nothing written, still a draft)
-    when it pays more than a payable's outstanding or more than the supplier is owed. Locks the
-    payment, then the supplier and its open payables. Posting a posted payment changes nothing."""
-    payment = lock(payment)
-    if payment.status == POSTED:
-        return payment
-    require_status(payment, DRAFT, action=_("be posted"))
-    requested = [(a.payable_id, a.amount) for a in payment.allocations.order_by("id")]
-    result = payables.allocate(supplier_id=payment.supplier_id, amount=payment.amount, requested=requested)
-    payment.allocations.all().delete()
-    SupplierPaymentAllocation.objects.bulk_create(
-        SupplierPaymentAllocation(payment=payment, payable=item, amount=share) for item, share in result
+    settle those items. Refused with 409 ``over_allocation`` (nothing written, still a draft)
+    when it settles more than an item's outstanding or more than is owed. Locks the document,
+    then the partner and its open items. Posting a posted document changes nothing."""
+    document = lock(document)
+    if document.status == POSTED:
+        return document
+    require_status(document, DRAFT, action=_("be posted"))
+    requested = [(getattr(a, f"{kind.item}_id"), a.amount) for a in document.allocations.order_by("id")]
+    result = kind.book.allocate(
+        partner_id=getattr(document, kind.book.partner_id), amount=document.amount, requested=requested
     )
-    return set_status(payment, POSTED, user=user)
+    _write_allocations(kind, document, result)
+    return set_status(document, POSTED, user=user)
 
 
 @transaction.atomic
+def settlement_cancel(kind: Settlement, *, document, user):
+    """Cancel: a draft just becomes cancelled; a posted document's allocations are undone (its
+    items are owed those amounts again); a cancelled one is 409 ``invalid_state``."""
+    document = lock(document)
+    require_status(document, DRAFT, POSTED, action=_("be cancelled"))
+    if document.status == POSTED:
+        kind.book.release(list(document.allocations.select_related(kind.book.document_field)))
+    return set_status(document, CANCELLED, user=user)
+
+
+# --- Supplier payments (付款单) -------------------------------------------------------------
+
+
+def supplier_payment_create(*, user, supplier, amount: Decimal, **fields) -> SupplierPayment:
+    return settlement_create(PAYMENTS, user=user, partner=supplier, amount=amount, **fields)
+
+
+def supplier_payment_update(*, payment: SupplierPayment, user, **fields) -> SupplierPayment:
+    return settlement_update(PAYMENTS, document=payment, user=user, **fields)
+
+
+def supplier_payment_post(*, payment: SupplierPayment, user) -> SupplierPayment:
+    return settlement_post(PAYMENTS, document=payment, user=user)
+
+
 def supplier_payment_cancel(*, payment: SupplierPayment, user) -> SupplierPayment:
-    """Cancel: a draft just becomes cancelled; a posted payment's allocations are undone (its
-    payables owe those amounts again); a cancelled payment is 409 ``invalid_state``."""
-    payment = lock(payment)
-    require_status(payment, DRAFT, POSTED, action=_("be cancelled"))
-    if payment.status == POSTED:
-        payables.release(list(payment.allocations.select_related("payment")))
-    return set_status(payment, CANCELLED, user=user)
+    return settlement_cancel(PAYMENTS, document=payment, user=user)
+
+
+# --- Customer receipts (收款单) -------------------------------------------------------------
+
+
+def customer_receipt_create(*, user, customer, amount: Decimal, **fields) -> CustomerReceipt:
+    return settlement_create(RECEIPTS, user=user, partner=customer, amount=amount, **fields)
+
+
+def customer_receipt_update(*, receipt: CustomerReceipt, user, **fields) -> CustomerReceipt:
+    return settlement_update(RECEIPTS, document=receipt, user=user, **fields)
+
+
+def customer_receipt_post(*, receipt: CustomerReceipt, user) -> CustomerReceipt:
+    return settlement_post(RECEIPTS, document=receipt, user=user)
+
+
+def customer_receipt_cancel(*, receipt: CustomerReceipt, user) -> CustomerReceipt:
+    return settlement_cancel(RECEIPTS, document=receipt, user=user)
