@@ -124,3 +124,35 @@ def _replace_lines(document: Document, lines: list[dict]) -> None:
     if errors:
         raise ValidationError({"lines": errors})
     model.objects.bulk_create(objects)
+
+
+def given_fields(**fields) -> dict:
+    """The header fields a caller actually gave (None means "leave as it is")."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def refuse_lines(errors: list[str]) -> None:
+    """400 ``{"lines": errors}`` when there are any."""
+    if errors:
+        raise ValidationError({"lines": errors})
+
+
+def require_fields(**fields) -> None:
+    """400 "This field is required." for each of ``fields`` that is None."""
+    missing = {name: [_("This field is required.")] for name, value in fields.items() if value is None}
+    if missing:
+        raise ValidationError(missing)
+
+
+def check_same_as(source: Document, **fields) -> None:
+    """400 for each given field (not None) that differs from ``source``'s: a document made
+    against another keeps its partner and warehouse."""
+    errors = {}
+    for name, value in fields.items():
+        expected = getattr(source, name)
+        if value is not None and value != expected:
+            errors[name] = [
+                _("Must be the same as on %(number)s (%(value)s).") % {"number": source.number, "value": expected}
+            ]
+    if errors:
+        raise ValidationError(errors)

@@ -31,6 +31,8 @@ class BusinessError(Exception):
     CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
     PERIOD_CLOSED = "period_closed"
     OVER_RECEIPT = "over_receipt"
+    OVER_DELIVERY = "over_delivery"
+    OVER_RETURN = "over_return"
     OVER_ALLOCATION = "over_allocation"
     SELF_APPROVAL = "self_approval"
     IN_USE = "in_use"

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -414,6 +415,20 @@ class _Book:
             balance.qty, balance.value, balance.updated_at = self.qty[key], self.value[key], now
         bulk_update_fields(list(self.balances.values()), ["qty", "value", "updated_at"])
         return entries
+
+
+def add_to_balances(column: str, warehouse_id: int, deltas: dict[int, Decimal]) -> None:
+    """Add ``deltas`` ({product id: qty}) to the warehouse's ``column`` ("reserved_qty" of
+    confirmed sales, "ordered_qty" of approved purchases) under the balance locks (taken here,
+    or already held from :func:`post` in this transaction)."""
+    if column not in ("reserved_qty", "ordered_qty"):
+        raise ValueError(column)
+    deltas = {product: delta for product, delta in deltas.items() if delta != 0}
+    if not deltas:
+        return
+    balances = lock_balances({(product, warehouse_id) for product in deltas})
+    for (product, _warehouse), balance in balances.items():
+        StockBalance.objects.filter(pk=balance.pk).update(**{column: F(column) + deltas[product]})
 
 
 def lock_balances(keys: set[Key]) -> dict[Key, StockBalance]:

@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from apps.core.fields import ZERO, money
 from apps.core.formatting import format_quantity
 from apps.finance import payables
 from apps.inventory import ledger
-from apps.inventory.models import Product, StockBalance, StockLedgerEntry, Warehouse
+from apps.inventory.models import Product, StockLedgerEntry, Warehouse
 from apps.inventory.priced import price_document
 from apps.suppliers.models import Supplier, SupplierProduct
 
@@ -74,14 +73,7 @@ def _ap_source(document, source_type: str) -> payables.Source:
 
 
 def _change_ordered(warehouse_id: int, deltas: dict[int, Decimal]) -> None:
-    """Add ``deltas`` ({product id: qty}) to the warehouse's ordered quantities, under the
-    balance locks (taken here, or already held from ledger.post in this transaction)."""
-    deltas = {product: delta for product, delta in deltas.items() if delta != 0}
-    if not deltas:
-        return
-    balances = ledger.lock_balances({(product, warehouse_id) for product in deltas})
-    for (product, _warehouse), balance in balances.items():
-        StockBalance.objects.filter(pk=balance.pk).update(ordered_qty=F("ordered_qty") + deltas[product])
+    ledger.add_to_balances("ordered_qty", warehouse_id, deltas)
 
 
 # --- Purchase orders (采购订单) -------------------------------------------------------------
@@ -645,7 +637,7 @@ def _check_over_return(receipt_lines: dict[int, PurchaseReceiptLine], returning:
         left = line.qty - line.returned_qty
         if qty > left:
             raise BusinessError(
-                "over_return",
+                BusinessError.OVER_RETURN,
                 _(
                     "%(sku)s: %(qty)s would be returned, but line %(line)s of %(number)s has only %(left)s left "
                     "to return (received %(received)s, returned %(returned)s)."
