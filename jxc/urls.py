@@ -38,6 +38,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("apps.core.api_urls")),
     path("", include("apps.purchasing.api_urls")),
+    path("", include("apps.sales.api_urls")),
     path("", include("apps.finance.api_urls")),
     path("reports/", include("apps.reports.api_urls")),
     path("", include(router.urls)),
@@ -60,6 +61,7 @@ urlpatterns = [
     path("suppliers/", include("apps.suppliers.urls")),
     path("customers/", include("apps.customers.urls")),
     path("purchasing/", include("apps.purchasing.urls")),
+    path("sales/", include("apps.sales.urls")),
     path("finance/", include("apps.finance.urls")),
     path("reports/", include("apps.reports.urls")),
 ]

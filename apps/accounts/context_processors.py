@@ -55,6 +55,18 @@ MENU = [
         ],
     ),
     (
+        _("Sales"),
+        [
+            # quotations, sales orders, deliveries, sales reports
+        ],
+    ),
+    (
+        _("After-sales"),
+        [
+            # sales returns and exchanges, complaints
+        ],
+    ),
+    (
         _("Finance"),
         [
             MenuEntry(_("Payables"), "finance:payable-list", "finance.view_payable"),
