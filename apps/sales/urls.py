@@ -1,5 +1,8 @@
-"""Pages of sales: quotations, sales orders, deliveries, sales returns and exchanges."""
+"""Pages of sales: quotations and sales orders (order_views), deliveries and sales returns
+(delivery_views)."""
+
+from . import delivery_views, order_views
 
 app_name = "sales"
 
-urlpatterns: list = []
+urlpatterns = [*order_views.urlpatterns, *delivery_views.urlpatterns]

@@ -1,0 +1,3 @@
+"""Pages of deliveries and sales returns (exchanges included)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of quotations and sales orders."""
+
+urlpatterns: list = []
