@@ -21,7 +21,17 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import check_warehouse_scope
 from apps.core.bulk import bulk_update_fields
-from apps.core.documents import document_create, document_update, lock, require_status, set_status
+from apps.core.documents import (
+    check_same_as,
+    document_create,
+    document_update,
+    given_fields,
+    lock,
+    refuse_lines,
+    require_fields,
+    require_status,
+    set_status,
+)
 from apps.core.errors import BusinessError
 from apps.core.fields import ZERO, money
 from apps.core.formatting import format_quantity
@@ -46,14 +56,8 @@ DRAFT, POSTED, CANCELLED = "draft", "posted", "cancelled"
 APPROVE_LARGE = "purchasing.approve_large_purchaseorder"
 
 
-def _header(**fields) -> dict:
-    """The header fields a caller actually gave (None means "leave as it is")."""
-    return {name: value for name, value in fields.items() if value is not None}
-
-
-def _line_errors(errors: list[str]) -> None:
-    if errors:
-        raise ValidationError({"lines": errors})
+_header = given_fields
+_line_errors = refuse_lines
 
 
 def _check_supplier(supplier: Supplier | None) -> None:
@@ -343,15 +347,8 @@ def _receipt_lines(order: PurchaseOrder | None, lines: list[dict] | None) -> lis
 
 
 def _check_receipt_header(order: PurchaseOrder | None, supplier: Supplier | None, warehouse: Warehouse | None) -> None:
-    if order is None:
-        return
-    errors = {}
-    if supplier is not None and supplier.pk != order.supplier_id:
-        errors["supplier"] = [_("The receipt's supplier must be the order's (%(s)s).") % {"s": order.supplier}]
-    if warehouse is not None and warehouse.pk != order.warehouse_id:
-        errors["warehouse"] = [_("The receipt's warehouse must be the order's (%(w)s).") % {"w": order.warehouse}]
-    if errors:
-        raise ValidationError(errors)
+    if order is not None:
+        check_same_as(order, supplier=supplier, warehouse=warehouse)
 
 
 def _receiving(lines) -> dict[int, Decimal]:
@@ -398,14 +395,7 @@ def purchase_receipt_create(
     if purchase_order is not None:
         _check_receipt_header(purchase_order, supplier, warehouse)
         supplier, warehouse = purchase_order.supplier, purchase_order.warehouse
-    if supplier is None or warehouse is None:
-        raise ValidationError(
-            {
-                name: [_("This field is required.")]
-                for name, value in (("supplier", supplier), ("warehouse", warehouse))
-                if value is None
-            }
-        )
+    require_fields(supplier=supplier, warehouse=warehouse)
     check_warehouse_scope(user, warehouse)
     _check_supplier(supplier)
     lines = _receipt_lines(purchase_order, lines)
@@ -705,24 +695,9 @@ def purchase_return_create(
     ``over_return``). A free return's empty cost is the current cost at posting."""
     receipt = purchase_receipt
     if receipt is not None:
-        errors = {}
-        if supplier is not None and supplier.pk != receipt.supplier_id:
-            errors["supplier"] = [_("The return's supplier must be the receipt's (%(s)s).") % {"s": receipt.supplier}]
-        if warehouse is not None and warehouse.pk != receipt.warehouse_id:
-            errors["warehouse"] = [
-                _("The return's warehouse must be the receipt's (%(w)s).") % {"w": receipt.warehouse}
-            ]
-        if errors:
-            raise ValidationError(errors)
+        check_same_as(receipt, supplier=supplier, warehouse=warehouse)
         supplier, warehouse = receipt.supplier, receipt.warehouse
-    if supplier is None or warehouse is None:
-        raise ValidationError(
-            {
-                name: [_("This field is required.")]
-                for name, value in (("supplier", supplier), ("warehouse", warehouse))
-                if value is None
-            }
-        )
+    require_fields(supplier=supplier, warehouse=warehouse)
     check_warehouse_scope(user, warehouse)
     lines = _return_lines(receipt, lines)
     _precheck_return(receipt, lines)
@@ -753,11 +728,8 @@ def purchase_return_update(
     check_warehouse_scope(user, document.warehouse, *([warehouse] if warehouse is not None else []))
     require_status(document, DRAFT, action=_("edit"))
     receipt = document.purchase_receipt
-    if receipt is not None and (
-        (supplier is not None and supplier.pk != receipt.supplier_id)
-        or (warehouse is not None and warehouse.pk != receipt.warehouse_id)
-    ):
-        raise ValidationError({"purchase_receipt": [_("A return against a receipt keeps its supplier and warehouse.")]})
+    if receipt is not None:
+        check_same_as(receipt, supplier=supplier, warehouse=warehouse)
     lines = _return_lines(receipt, lines)
     if lines is not None:
         _precheck_return(receipt, lines)
