@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from apps.core.documents import (
     set_status,
 )
 from apps.core.errors import BusinessError
-from apps.core.fields import ZERO, money
+from apps.core.fields import ZERO, line_amounts
 from apps.core.formatting import format_quantity
 from apps.customers.models import Customer
 from apps.finance import receivables
@@ -295,18 +295,19 @@ def sales_order_update(
 
 
 def open_orders_amount(customer_id: int, *, exclude: int | None = None) -> Decimal:
-    """What the customer's confirmed, not yet delivered order lines come to, VAT included
-    (open quantity × price × (1 + rate), rounded once)."""
-    open_amount = ExpressionWrapper(
-        (F("qty") - F("delivered_qty")) * F("unit_price") * (1 + F("tax_rate")),
-        output_field=DecimalField(max_digits=30, decimal_places=10),
-    )
+    """What the customer's confirmed, not yet delivered order lines come to, VAT included:
+    each line's open quantity priced and rounded as a document line is (``line_amounts``), so
+    a fully open order counts exactly its total."""
     lines = SalesOrderLine.objects.filter(
         document__customer_id=customer_id, document__status__in=OPEN_ORDER_STATUSES, qty__gt=F("delivered_qty")
     )
     if exclude is not None:
         lines = lines.exclude(document_id=exclude)
-    return money(lines.aggregate(total=Sum(open_amount))["total"] or ZERO)
+    total = ZERO
+    for qty, delivered, price, rate in lines.values_list("qty", "delivered_qty", "unit_price", "tax_rate"):
+        net, tax = line_amounts(qty - delivered, price, rate)
+        total += net + tax
+    return total
 
 
 def credit_position(customer: Customer, *, order: SalesOrder | None = None) -> dict[str, Decimal | None]:
