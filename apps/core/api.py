@@ -1,11 +1,58 @@
 """Base classes every API viewset builds on: thin views that validate, call one service and
 shape the output."""
 
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .services import record_delete
+
+VIEW_COST = "inventory.view_cost"
+
+
+def sees_costs(user) -> bool:
+    """Whether ``user`` may see costs, stock values and margins (not sales, not customer service)."""
+    return bool(user is not None and user.is_authenticated and user.has_perm(VIEW_COST))
+
+
+class CostFieldsMixin:
+    """A serializer whose ``cost_fields`` (unit costs, stock values...) are left out of the
+    output, the Excel columns included, for a requesting user without ``inventory.view_cost``.
+    Without a request nobody is known, so they are left out too; the schema (drf-spectacular's
+    fake views) shows them, as the contract names them. Nested serializers decide on the
+    request of the outermost one."""
+
+    cost_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.cost_fields and not self._shows_costs():
+            for name in self.cost_fields:
+                fields.pop(name, None)
+        return fields
+
+    def _shows_costs(self) -> bool:
+        if getattr(self.context.get("view"), "swagger_fake_view", False):
+            return True
+        request = self.context.get("request")
+        return request is not None and sees_costs(request.user)
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object the requesting user may see: ``scope(user)`` is the queryset (a
+    selector such as ``customers_for``); anything outside it is 400 "object does not exist",
+    as if it did not exist. ``queryset`` names the model (for the schema) and is never used to
+    accept a value. Without a request, nothing is accepted."""
+
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.scope(request.user)
 
 
 class JSONErrorsMixin:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api import DocumentViewSet, MasterDataViewSet, ReadOnlyViewSet
+from apps.core.api import CostFieldsMixin, DocumentViewSet, MasterDataViewSet, ReadOnlyViewSet
 
 from . import document_selectors, selectors, services
 from .document_filters import StockAdjustmentFilter, StockCountFilter, StockTransferFilter
@@ -54,7 +54,8 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "decimals"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(CostFieldsMixin, serializers.ModelSerializer):
+    cost_fields = ("purchase_price",)
     unit = serializers.SlugRelatedField(
         slug_field="name",
         queryset=Unit.objects.all(),
@@ -405,7 +406,8 @@ class StockCountViewSet(StockDocumentViewSet):
 # --- Stock reads: balances and the ledger (read-only; selectors.stock_balances / stock_ledger) --
 
 
-class StockBalanceSerializer(serializers.ModelSerializer):
+class StockBalanceSerializer(CostFieldsMixin, serializers.ModelSerializer):
+    cost_fields = ("value", "avg_cost")
     sku = serializers.CharField(source="product.sku", read_only=True, label=_("SKU"))
     product_name = serializers.CharField(source="product.name", read_only=True, label=_("product name"))
     unit = serializers.CharField(source="product.unit.name", read_only=True, label=_("unit"))
