@@ -19,11 +19,11 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.accounts.selectors import in_read_scope, readable_warehouses
 from apps.core.fields import ZERO, money
+from apps.core.grouping import MONTH, LineSource, count_documents, grouped_line_totals
 from apps.inventory.models import Product, StockBalance, StockLedgerEntry
 from apps.suppliers.models import Supplier, SupplierProduct
 
@@ -268,17 +268,9 @@ def _posted_lines(model, *, user, date_from, date_to, warehouse=None, supplier=N
 _GROUPS = {
     "supplier": ("document__supplier", "document__supplier__code", "document__supplier__name"),
     "product": ("product", "product__sku", "product__name"),
-    "month": ("month",),
+    "month": (MONTH,),
 }
-
-
-def _group_key(group_by: str, row: dict) -> tuple[str, str, tuple]:
-    """(key, label, sort key) of a grouped row."""
-    if group_by == "month":
-        key = row["month"].strftime("%Y-%m")
-        return key, key, (key,)
-    first, code, name = _GROUPS[group_by]
-    return str(row[first]), f"{row[code]} {row[name]}", (row[code],)
+_SUMS = {"qty": "qty", "net_amount": "net_amount", "tax_amount": "tax_amount"}
 
 
 def purchases_report(
@@ -300,41 +292,15 @@ def purchases_report(
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {GROUP_BY}")
     scope = {"user": user, "date_from": date_from, "date_to": date_to, "warehouse": warehouse, "supplier": supplier}
-    fields = _GROUPS[group_by]
-    rows: dict[str, dict] = {}
-    for model, sign in ((PurchaseReceiptLine, 1), (PurchaseReturnLine, -1)):
-        queryset = _posted_lines(model, **scope)
-        if group_by == "month":
-            queryset = queryset.annotate(month=TruncMonth("document__date"))
-        aggregates = {"qty": Sum("qty"), "net": Sum("net_amount"), "tax": Sum("tax_amount")}
-        if model is PurchaseReceiptLine:
-            aggregates["receipts"] = Count("document", distinct=True)
-        for group in queryset.values(*fields).annotate(**aggregates).order_by():
-            key, label, order = _group_key(group_by, group)
-            row = rows.setdefault(
-                key,
-                {
-                    "key": key,
-                    "label": label,
-                    "qty": ZERO,
-                    "net_amount": ZERO,
-                    "tax_amount": ZERO,
-                    "amount": ZERO,
-                    "receipts": 0,
-                    "_order": order,
-                },
-            )
-            row["qty"] += sign * group["qty"]
-            row["net_amount"] += sign * group["net"]
-            row["tax_amount"] += sign * group["tax"]
-            row["receipts"] += group.get("receipts", 0)
-    result = sorted(rows.values(), key=lambda row: row.pop("_order"))
+    sources = [
+        LineSource(_posted_lines(PurchaseReceiptLine, **scope), 1, True),
+        LineSource(_posted_lines(PurchaseReturnLine, **scope), -1),
+    ]
+    result = grouped_line_totals(sources, _GROUPS[group_by], _SUMS, documents="receipts")
     for row in result:
         row["amount"] = row["net_amount"] + row["tax_amount"]
     totals = {name: sum((row[name] for row in result), ZERO) for name in ("qty", "net_amount", "tax_amount", "amount")}
-    totals["receipts"] = (
-        _posted_lines(PurchaseReceiptLine, **scope).aggregate(n=Count("document", distinct=True))["n"] if result else 0
-    )
+    totals["receipts"] = count_documents(_posted_lines(PurchaseReceiptLine, **scope)) if result else 0
     return {"rows": result, "totals": totals}
 
 
