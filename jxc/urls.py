@@ -5,7 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import MeView, TokenView, UserViewSet
-from apps.customers.api import CustomerViewSet
+from apps.customers.api import ComplaintViewSet, CustomerContactViewSet, CustomerViewSet
 from apps.inventory.api import (
     CategoryViewSet,
     ProductViewSet,
@@ -27,6 +27,8 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("products", ProductViewSet, basename="product")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("customer-contacts", CustomerContactViewSet, basename="customer-contact")
+router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("stock-adjustments", StockAdjustmentViewSet, basename="stock-adjustment")
 router.register("stock-transfers", StockTransferViewSet, basename="stock-transfer")
 router.register("stock-counts", StockCountViewSet, basename="stock-count")
