@@ -2,7 +2,8 @@
 service is one transaction.
 
 Locks are taken in one order everywhere: the document acted on, then the document it is
-against (delivery → its order, return → its delivery), then stock balances (``ledger.post`` /
+against (delivery → its order, return → its delivery; an exchange's return before its
+replacement delivery, whichever is acted on), then stock balances (``ledger.post`` /
 ``ledger.add_to_balances``), then the customer (credit check, ``apps.finance.receivables``).
 Stock moves only through the ledger; receivables change only through
 ``apps.finance.receivables``. Acting twice (posting a posted delivery, confirming a confirmed
@@ -614,6 +615,15 @@ def delivery_update(
     return delivery
 
 
+def _lock_delivery(delivery: Delivery) -> Delivery:
+    """Lock a delivery to post or cancel it; an exchange's replacement after its return, in
+    the order the return's cancellation takes them (else the two deadlock: PostgreSQL checks
+    the replacement's key to its return at commit)."""
+    if delivery.replaces_id is not None:
+        SalesReturn.objects.select_for_update().only("pk").get(pk=delivery.replaces_id)
+    return lock(delivery)
+
+
 def _lock_lines(model, document) -> dict:
     return {
         line.pk: line
@@ -648,12 +658,12 @@ def delivery_post(*, delivery: Delivery, user) -> Delivery:
     delivered or delivered; a receivable for the total (VAT included) is written, due after the
     customer's payment terms.
 
-    Locks the delivery, then its order and order lines (two deliveries against one order post
-    one after the other), then the balances, then the customer. Refuses 409
-    ``insufficient_stock`` (naming product, warehouse, on hand and requested),
-    ``over_delivery``, ``invalid_state``; 403 outside the user's warehouses. Posting a posted
-    delivery changes nothing."""
-    delivery = lock(delivery)
+    Locks the delivery (an exchange's replacement: its return first), then its order and order
+    lines (two deliveries against one order post one after the other), then the balances, then
+    the customer. Refuses 409 ``insufficient_stock`` (naming product, warehouse, on hand and
+    requested), ``over_delivery``, ``invalid_state``; 403 outside the user's warehouses.
+    Posting a posted delivery changes nothing."""
+    delivery = _lock_delivery(delivery)
     check_warehouse_scope(user, delivery.warehouse)
     if delivery.status == POSTED:
         return delivery
@@ -699,7 +709,7 @@ def delivery_cancel(*, delivery: Delivery, user) -> Delivery:
     back at the value they left with, its order lines are open (and reserved) again unless the
     order is closed, and its receivable is cancelled. Refused (409 ``invalid_state``) while a
     posted return is against it or a customer receipt is allocated to it."""
-    delivery = lock(delivery)
+    delivery = _lock_delivery(delivery)
     check_warehouse_scope(user, delivery.warehouse)
     require_status(delivery, DRAFT, POSTED, action=_("be cancelled"))
     if delivery.status == DRAFT:
@@ -948,14 +958,15 @@ def sales_return_cancel(*, sales_return: SalesReturn, user) -> SalesReturn:
     require_status(document, DRAFT, POSTED, action=_("be cancelled"))
     if document.status == DRAFT:
         return set_status(document, CANCELLED, user=user)
-    shipped = list(document.replacements.filter(status=POSTED).values_list("number", flat=True))
+    replacements = [lock(r) for r in document.replacements.exclude(status=CANCELLED).order_by("pk")]
+    shipped = [replacement.number for replacement in replacements if replacement.status == POSTED]
     if shipped:
         raise BusinessError(
             BusinessError.INVALID_STATE,
             _("The replacement %(numbers)s has been delivered: cancel it first.") % {"numbers": ", ".join(shipped)},
         )
-    for replacement in document.replacements.filter(status=DRAFT):
-        set_status(lock(replacement), CANCELLED, user=user)
+    for replacement in replacements:
+        set_status(replacement, CANCELLED, user=user)
     delivery = document.delivery
     if delivery is not None:
         lock(delivery)
