@@ -4,7 +4,14 @@ Every report answers ``GET`` with ``{"count", "rows": [...], "totals": {...}}`` 
 where sums mean something) and ``?format=xlsx`` with the same rows in an Excel file (plus the
 totals as its last row). Query parameters are validated by the same form as the report's page
 (``apps/reports/forms.py``): an invalid one is a 400 on that parameter. Rows come from the
-selectors in ``apps/purchasing/reports.py`` and ``apps/finance/reports.py``.
+selectors in ``apps/purchasing/reports.py``, ``apps/sales/reports.py`` and
+``apps/finance/reports.py``.
+
+Who reads what: the purchasing reports, those who read purchase orders or receipts; the sales
+report, those who take sales orders (sales, management) or see customer receipts (finance) —
+a salesperson their own customers' only; gross profit, those of them who may see costs
+(``inventory.view_cost``: finance and management); AP and AR ageing, those who read payables or
+receivables (a salesperson: their own customers).
 """
 
 from __future__ import annotations
@@ -23,10 +30,12 @@ from rest_framework.response import Response
 
 from apps.accounts.selectors import readable_warehouses
 from apps.core.api import JSONErrorsMixin
-from apps.finance.reports import ap_aging
+from apps.customers.selectors import customers_for
+from apps.finance.reports import ap_aging, ar_aging
 from apps.inventory.models import Product, Warehouse
 from apps.purchasing import reports as purchasing_reports
 from apps.purchasing.services import purchase_orders_from_plan
+from apps.sales import reports as sales_reports
 from apps.suppliers.models import Supplier
 
 from . import forms as report_forms
@@ -35,6 +44,11 @@ VIEW_ORDERS = "purchasing.view_purchaseorder"
 ADD_ORDERS = "purchasing.add_purchaseorder"
 VIEW_RECEIPTS = "purchasing.view_purchasereceipt"
 VIEW_PAYABLES = "finance.view_payable"
+VIEW_RECEIVABLES = "finance.view_receivable"
+VIEW_COST = "inventory.view_cost"
+# The sales report's readers: who takes sales orders (sales, management) and who sees customer
+# receipts (finance). Not the warehouse nor customer service.
+SALES_READERS = ("sales.add_salesorder", "finance.view_customerreceipt")
 
 
 def _qty(label, **kwargs):
@@ -49,16 +63,21 @@ def _rate(label):
     return serializers.DecimalField(max_digits=9, decimal_places=4, label=label, allow_null=True)
 
 
+def may_read(user, any_of: tuple[str, ...], all_of: tuple[str, ...] = ()) -> bool:
+    """Whether ``user`` holds one of ``any_of`` and every one of ``all_of``."""
+    return any(user.has_perm(name) for name in any_of) and all(user.has_perm(name) for name in all_of)
+
+
 class AnyPermission(BasePermission):
-    """The user needs any one of the view's ``permissions[method]`` (``"GET"`` for reads);
-    anonymous users are refused (401)."""
+    """The user needs any one of the view's ``permissions[method]`` (``"GET"`` for reads) and
+    every one of its ``required_permissions`` (if any); anonymous users are refused (401)."""
 
     def has_permission(self, request, view):
         user = request.user
         if not user or not user.is_authenticated:
             return False
         needed = view.permissions.get(request.method, view.permissions.get("GET", ()))
-        return any(user.has_perm(name) for name in needed)
+        return may_read(user, needed, getattr(view, "required_permissions", ()))
 
 
 def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
@@ -249,40 +268,84 @@ class PurchaseSuggestionsCreateOrdersView(JSONErrorsMixin, GenericAPIView):
         return Response({"orders": data}, status=status.HTTP_201_CREATED)
 
 
-# --- Purchases -------------------------------------------------------------------------------
+# --- Purchases and sales (grouped by period) --------------------------------------------------
 
 
-class PurchasesRowSerializer(serializers.Serializer):
+class GroupedRowSerializer(serializers.Serializer):
     key = serializers.CharField(label=_("Key"))
     label = serializers.CharField(label=_("Name"))
     qty = _qty(_("Quantity"))
     net_amount = _money(_("Net amount"))
     tax_amount = _money(_("VAT"))
     amount = _money(_("Amount"))
+
+
+class PurchasesRowSerializer(GroupedRowSerializer):
     receipts = serializers.IntegerField(label=_("Receipts"))
 
 
+class SalesRowSerializer(GroupedRowSerializer):
+    deliveries = serializers.IntegerField(label=_("Deliveries"))
+
+
+class GrossProfitRowSerializer(serializers.Serializer):
+    key = serializers.CharField(label=_("Key"))
+    label = serializers.CharField(label=_("Name"))
+    qty = _qty(_("Quantity"))
+    revenue = _money(_("Revenue"))
+    cost = _money(_("Cost"))
+    gross_profit = _money(_("Gross profit"))
+    margin = _rate(_("Margin"))
+
+
+class GroupedReportView(ReportView):
+    """A report of a period grouped one of several ways: ``selector`` takes the form's
+    parameters as they are (``user`` and the period, ``group_by``, warehouse and partner); the
+    answer repeats the period and the grouping."""
+
+    totals_label = "label"
+    selector: staticmethod
+
+    def report(self, params):
+        report = self.selector(user=self.request.user, **params)
+        report.update(group_by=params["group_by"], date_from=params["date_from"], date_to=params["date_to"])
+        return report
+
+
 @report_schema(report_forms.PurchasesForm, PurchasesRowSerializer, "PurchasesReport")
-class PurchasesView(ReportView):
+class PurchasesView(GroupedReportView):
     """Purchases (posted receipts minus posted returns) by supplier, product or month."""
 
     permissions = {"GET": (VIEW_RECEIPTS, VIEW_ORDERS)}
     form_class = report_forms.PurchasesForm
     serializer_class = PurchasesRowSerializer
-    totals_label = "label"
     xlsx_filename = "purchases"
+    selector = staticmethod(purchasing_reports.purchases_report)
 
-    def report(self, params):
-        report = purchasing_reports.purchases_report(
-            user=self.request.user,
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            group_by=params["group_by"],
-            warehouse=params["warehouse"],
-            supplier=params["supplier"],
-        )
-        report.update(group_by=params["group_by"], date_from=params["date_from"], date_to=params["date_to"])
-        return report
+
+@report_schema(report_forms.SalesForm, SalesRowSerializer, "SalesReport")
+class SalesView(GroupedReportView):
+    """销售汇总: posted deliveries minus posted sales returns by product, customer, salesperson
+    or month (a salesperson: their own customers)."""
+
+    permissions = {"GET": SALES_READERS}
+    form_class = report_forms.SalesForm
+    serializer_class = SalesRowSerializer
+    xlsx_filename = "sales"
+    selector = staticmethod(sales_reports.sales_report)
+
+
+@report_schema(report_forms.GrossProfitForm, GrossProfitRowSerializer, "GrossProfitReport")
+class GrossProfitView(GroupedReportView):
+    """毛利: revenue (net of VAT) minus the cost each delivery line recorded, returns netted,
+    by product or customer; margin = gross profit / revenue. Needs ``inventory.view_cost``."""
+
+    permissions = {"GET": SALES_READERS}
+    required_permissions = (VIEW_COST,)
+    form_class = report_forms.GrossProfitForm
+    serializer_class = GrossProfitRowSerializer
+    xlsx_filename = "gross-profit"
+    selector = staticmethod(sales_reports.gross_profit)
 
 
 # --- Open order lines ------------------------------------------------------------------------
@@ -376,22 +439,31 @@ class SupplierPerformanceView(ReportView):
         return report
 
 
-# --- AP ageing -------------------------------------------------------------------------------
+# --- AP and AR ageing -------------------------------------------------------------------------
 
 
-class AgingSerializer(serializers.Serializer):
-    supplier = serializers.IntegerField(label=_("Supplier ID"))
-    code = serializers.CharField(label=_("Code"))
-    name = serializers.CharField(label=_("Supplier"))
-    current = _money(_("Not yet due"))
-    d1_30 = _money(_("1–30 days"))
-    d31_60 = _money(_("31–60 days"))
-    d61_90 = _money(_("61–90 days"))
-    over_90 = _money(_("Over 90 days"))
-    total = _money(_("Total"))
+def aging_serializer(name: str, partner: str, partner_id_label, partner_label) -> type[serializers.Serializer]:
+    """Rows of an ageing report: the partner (id, code, name), the buckets and the total."""
+    fields = {
+        partner: serializers.IntegerField(label=partner_id_label),
+        "code": serializers.CharField(label=_("Code")),
+        "name": serializers.CharField(label=partner_label),
+        "current": _money(_("Not yet due")),
+        "d1_30": _money(_("1–30 days")),
+        "d31_60": _money(_("31–60 days")),
+        "d61_90": _money(_("61–90 days")),
+        "over_90": _money(_("Over 90 days")),
+        "total": _money(_("Total")),
+    }
+    return type(name, (serializers.Serializer,), fields)
 
 
-@report_schema(report_forms.AgingForm, AgingSerializer, "APAgingReport", extra={"date": serializers.DateField()})
+AgingSerializer = aging_serializer("AgingSerializer", "supplier", _("Supplier ID"), _("Supplier"))
+ReceivablesAgingSerializer = aging_serializer("ReceivablesAgingSerializer", "customer", _("Customer ID"), _("Customer"))
+AGING_DATE = {"date": serializers.DateField()}
+
+
+@report_schema(report_forms.AgingForm, AgingSerializer, "APAgingReport", extra=AGING_DATE)
 class APAgingView(ReportView):
     """应付账龄: what is owed to each supplier at ``date``, by days past due."""
 
@@ -403,3 +475,18 @@ class APAgingView(ReportView):
 
     def report(self, params):
         return ap_aging(date=params["date"], supplier=params["supplier"])
+
+
+@report_schema(report_forms.ReceivablesAgingForm, ReceivablesAgingSerializer, "ARAgingReport", extra=AGING_DATE)
+class ARAgingView(ReportView):
+    """应收账龄: what each customer owes at ``date``, by days past due (a salesperson: their
+    own customers)."""
+
+    permissions = {"GET": (VIEW_RECEIVABLES,)}
+    form_class = report_forms.ReceivablesAgingForm
+    serializer_class = ReceivablesAgingSerializer
+    totals_label = "name"
+    xlsx_filename = "ar-aging"
+
+    def report(self, params):
+        return ar_aging(date=params["date"], customer=params["customer"], customers=customers_for(self.request.user))

@@ -15,4 +15,7 @@ urlpatterns = [
     path("open-purchase-lines/", api.OpenPurchaseLinesView.as_view(), name="report-open-purchase-lines"),
     path("supplier-performance/", api.SupplierPerformanceView.as_view(), name="report-supplier-performance"),
     path("ap-aging/", api.APAgingView.as_view(), name="report-ap-aging"),
+    path("sales/", api.SalesView.as_view(), name="report-sales"),
+    path("gross-profit/", api.GrossProfitView.as_view(), name="report-gross-profit"),
+    path("ar-aging/", api.ARAgingView.as_view(), name="report-ar-aging"),
 ]

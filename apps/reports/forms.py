@@ -13,10 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import readable_warehouses
 from apps.core.widgets import DateInput
+from apps.customers.selectors import customers_for
 from apps.inventory.models import Product
 from apps.suppliers.models import Supplier
 
 GROUP_BY_CHOICES = [("supplier", _("Supplier")), ("product", _("Product")), ("month", _("Month"))]
+SALES_GROUP_BY_CHOICES = [
+    ("product", _("Product")),
+    ("customer", _("Customer")),
+    ("salesperson", _("Salesperson")),
+    ("month", _("Month")),
+]
+PROFIT_GROUP_BY_CHOICES = [("product", _("Product")), ("customer", _("Customer"))]
 
 
 class YesNoField(forms.NullBooleanField):
@@ -42,9 +50,9 @@ class YesNoField(forms.NullBooleanField):
 
 
 class ReportForm(forms.Form):
-    """Base of the report parameter forms: ``user`` limits the warehouse choices;
-    ``get_defaults()`` fills in what was left empty (``params()`` returns the cleaned values
-    with them)."""
+    """Base of the report parameter forms: ``user`` limits the warehouse choices (those they
+    read) and the customer choices (a salesperson's own); ``get_defaults()`` fills in what was
+    left empty (``params()`` returns the cleaned values with them)."""
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
@@ -52,8 +60,11 @@ class ReportForm(forms.Form):
         if "warehouse" in self.fields:
             self.fields["warehouse"].queryset = readable_warehouses(user).order_by("code")
             self.fields["warehouse"].empty_label = _("All")
-        if "supplier" in self.fields:
-            self.fields["supplier"].empty_label = _("All")
+        if "customer" in self.fields:
+            self.fields["customer"].queryset = customers_for(user).order_by("code")
+        for name in ("supplier", "customer"):
+            if name in self.fields:
+                self.fields[name].empty_label = _("All")
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("data-autosubmit", "")
@@ -89,6 +100,14 @@ def _supplier_field():
     return forms.ModelChoiceField(queryset=Supplier.objects.order_by("code"), label=_("Supplier"), required=False)
 
 
+def _group_by_field(choices):
+    return forms.ChoiceField(label=_("Group by"), choices=choices, required=False)
+
+
+def _customer_field():
+    return forms.ModelChoiceField(queryset=None, label=_("Customer"), required=False)
+
+
 class SuggestionsForm(ReportForm):
     """Purchase plan: ``warehouse``, the preferred ``supplier``, ``search`` (SKU, name, pinyin
     or barcode), ``velocity_days`` (the sales window) and ``only_needed`` (default true)."""
@@ -114,19 +133,39 @@ class SuggestionsForm(ReportForm):
         )
 
 
-class PurchasesForm(ReportForm):
-    """Purchases report: the period (``date_from`` optional: from the first document;
-    ``date_to`` default today), ``group_by`` (supplier, product or month; default supplier),
-    ``warehouse`` and ``supplier``."""
+class GroupedPeriodForm(ReportForm):
+    """A report of a period grouped one of several ways: ``date_from`` (optional: from the first
+    document), ``date_to`` (default today), ``group_by`` (default its first choice; a subclass
+    declares its own choices) and ``warehouse``."""
 
     date_from = _date_field(_("From"))
     date_to = _date_field(_("To"))
-    group_by = forms.ChoiceField(label=_("Group by"), choices=GROUP_BY_CHOICES, required=False)
+    group_by = _group_by_field(GROUP_BY_CHOICES)
     warehouse = _warehouse_field()
-    supplier = _supplier_field()
 
     def get_defaults(self) -> dict:
-        return {"date_to": timezone.localdate(), "group_by": "supplier"}
+        return {"date_to": timezone.localdate(), "group_by": self.fields["group_by"].choices[0][0]}
+
+
+class PurchasesForm(GroupedPeriodForm):
+    """Purchases report: the period, ``group_by`` (supplier, product or month; default
+    supplier), ``warehouse`` and ``supplier``."""
+
+    supplier = _supplier_field()
+
+
+class SalesForm(GroupedPeriodForm):
+    """Sales report: the period, ``group_by`` (product, customer, salesperson or month; default
+    product), ``warehouse`` and ``customer`` (a salesperson: one of their own)."""
+
+    group_by = _group_by_field(SALES_GROUP_BY_CHOICES)
+    customer = _customer_field()
+
+
+class GrossProfitForm(SalesForm):
+    """Gross profit: as the sales report, grouped by product or customer."""
+
+    group_by = _group_by_field(PROFIT_GROUP_BY_CHOICES)
 
 
 class OpenLinesForm(ReportForm):
@@ -159,6 +198,13 @@ class AgingForm(ReportForm):
 
     def get_defaults(self) -> dict:
         return {"date": timezone.localdate()}
+
+
+class ReceivablesAgingForm(AgingForm):
+    """AR ageing: ``date`` (default today) and ``customer`` (a salesperson: one of their own)."""
+
+    supplier = None
+    customer = _customer_field()
 
 
 def first_of_year(day: datetime.date | None = None) -> datetime.date:

@@ -10,4 +10,7 @@ urlpatterns = [
     path("open-purchase-lines/", views.OpenPurchaseLinesReport.as_view(), name="open-purchase-lines"),
     path("supplier-performance/", views.SupplierPerformanceReport.as_view(), name="supplier-performance"),
     path("ap-aging/", views.APAgingReport.as_view(), name="ap-aging"),
+    path("sales/", views.SalesReport.as_view(), name="sales"),
+    path("gross-profit/", views.GrossProfitReport.as_view(), name="gross-profit"),
+    path("ar-aging/", views.ARAgingReport.as_view(), name="ar-aging"),
 ]

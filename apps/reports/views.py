@@ -1,5 +1,6 @@
 """Report pages: the purchase plan (采购计划), the purchasing reports (purchases, open order
-lines, supplier performance) and AP ageing (应付账龄).
+lines, supplier performance), the sales reports (sales, gross profit) and AP and AR ageing
+(应付/应收账龄).
 
 Each page validates its filter bar with the same form as its API endpoint, calls the same
 selector, and offers the same rows as Excel (the API's ``?format=xlsx`` with the page's query).
@@ -29,16 +30,27 @@ from django.views.generic import TemplateView
 from apps.accounts.selectors import readable_warehouses
 from apps.core.errors import BusinessError
 from apps.core.formatting import format_money, format_percent, format_quantity
-from apps.finance.reports import ap_aging
+from apps.customers.selectors import customers_for
+from apps.finance.reports import ap_aging, ar_aging
 from apps.inventory.models import Product
 from apps.inventory.stock_views import format_cost
 from apps.purchasing import reports as purchasing_reports
 from apps.purchasing.models import PurchaseOrder
 from apps.purchasing.services import purchase_orders_from_plan
+from apps.sales import reports as sales_reports
 from apps.suppliers.models import Supplier
 
 from . import forms as report_forms
-from .api import ADD_ORDERS, VIEW_ORDERS, VIEW_PAYABLES, VIEW_RECEIPTS
+from .api import (
+    ADD_ORDERS,
+    SALES_READERS,
+    VIEW_COST,
+    VIEW_ORDERS,
+    VIEW_PAYABLES,
+    VIEW_RECEIPTS,
+    VIEW_RECEIVABLES,
+    may_read,
+)
 
 PLAN_ROWS_SHOWN = 500
 
@@ -92,20 +104,23 @@ class ReportColumn:
 class ReportPage(PermissionRequiredMixin, TemplateView):
     """A report page: a filter bar (``form_class``), a table of ``columns`` over the
     selector's rows, a totals row, an Excel button (``api_url_name``) and, for the purchasing
-    reports, tabs between them."""
+    and the sales reports, tabs between them (each tab ``(label, url name, any of these
+    permissions[, all of these])``). The page needs any one of ``permissions`` and every one of
+    ``required_permissions``."""
 
     template_name = "reports/report.html"
     permissions: tuple[str, ...] = ()
+    required_permissions: tuple[str, ...] = ()
     form_class: type[report_forms.ReportForm]
     api_url_name = ""
     title = ""
     filter_fields: tuple[str, ...] = ()
     totals_label_key = ""
-    tabs: tuple[tuple[Any, str, tuple[str, ...]], ...] = ()
+    tabs: tuple[tuple, ...] = ()
 
     def has_permission(self) -> bool:
         user = self.request.user
-        return user.is_authenticated and any(user.has_perm(name) for name in self.permissions)
+        return user.is_authenticated and may_read(user, self.permissions, self.required_permissions)
 
     def get_form(self):
         return self.form_class(self.request.GET, user=self.request.user)
@@ -152,9 +167,13 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
         current = self.request.resolver_match.view_name if self.request.resolver_match else ""
         return [
             {"label": label, "url": reverse(name), "active": name == current}
-            for label, name, perms in self.tabs
-            if any(user.has_perm(p) for p in perms)
+            for label, name, *perms in self.tabs
+            if may_read(user, *perms)
         ]
+
+    def page_links(self) -> list[dict]:
+        """Buttons beside Excel and Print: ``{label, url}`` (none by default)."""
+        return []
 
     def excel_url(self) -> str:
         query = self.request.GET.copy()
@@ -171,6 +190,7 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
                 "filter_fields": [form[name] for name in self.filter_fields],
                 "hidden_fields": [form[name] for name in form.fields if name not in self.filter_fields],
                 "tabs": self.tab_links(),
+                "page_links": self.page_links(),
                 "rows": None,
             }
         )
@@ -192,22 +212,26 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
         return context
 
 
-def supplier_link(user, key: str = "supplier") -> Callable[[dict], str | None]:
-    allowed = user.has_perm("suppliers.view_supplier")
+def detail_link(user, url_name: str, permission: str, key: str) -> Callable[[dict], str | None]:
+    """A row's link to the detail page of the object whose id is ``row[key]``, for readers of it."""
+    allowed = user.has_perm(permission)
 
     def link(row: dict) -> str | None:
-        return reverse("suppliers:supplier-detail", args=[row[key]]) if allowed and row.get(key) else None
+        return reverse(url_name, args=[row[key]]) if allowed and row.get(key) else None
 
     return link
+
+
+def supplier_link(user, key: str = "supplier") -> Callable[[dict], str | None]:
+    return detail_link(user, "suppliers:supplier-detail", "suppliers.view_supplier", key)
 
 
 def product_link(user, key: str = "product") -> Callable[[dict], str | None]:
-    allowed = user.has_perm("inventory.view_product")
+    return detail_link(user, "inventory:product-detail", "inventory.view_product", key)
 
-    def link(row: dict) -> str | None:
-        return reverse("inventory:product-detail", args=[row[key]]) if allowed and row.get(key) else None
 
-    return link
+def customer_link(user, key: str = "customer") -> Callable[[dict], str | None]:
+    return detail_link(user, "customers:customer-detail", "customers.view_customer", key)
 
 
 def order_link(user, key: str = "purchase_order") -> Callable[[dict], str | None]:
@@ -228,18 +252,18 @@ PURCHASING_TABS = (
 )
 
 
-class PurchasesReport(ReportPage):
-    """采购汇总: posted receipts minus posted returns by supplier, product or month, with a
-    totals row and, by month, a chart."""
+class GroupedReportPage(ReportPage):
+    """A report of a period grouped one of several ways: a switch between the form's
+    ``group_by`` choices, the rows of ``selector`` (called with the form's parameters), a
+    totals row and a chart of net amount and VAT by month (``chart_id``): only when grouped by
+    month, or always with ``trend`` (a second read by month). Opens on this year."""
 
-    template_name = "reports/purchases.html"
-    permissions = (VIEW_RECEIPTS, VIEW_ORDERS)
-    form_class = report_forms.PurchasesForm
-    api_url_name = "report-purchases"
-    title = gettext_lazy("Purchase reports")
-    filter_fields = ("date_from", "date_to", "warehouse", "supplier")
+    template_name = "reports/grouped.html"
     totals_label_key = "label"
-    tabs = PURCHASING_TABS
+    selector: staticmethod
+    chart_id = ""
+    chart_label: Any = ""
+    trend = False
 
     def get_form(self):
         data = self.request.GET.copy()
@@ -249,52 +273,139 @@ class PurchasesReport(ReportPage):
         return self.form_class(data, user=self.request.user)
 
     def report(self, params):
-        return purchasing_reports.purchases_report(
-            user=self.request.user,
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            group_by=params["group_by"],
-            warehouse=params["warehouse"],
-            supplier=params["supplier"],
-        )
+        return self.selector(user=self.request.user, **params)
 
-    def columns(self, params):
-        user = self.request.user
-        group_by = params["group_by"]
-        label, link = {
-            "supplier": (_("Supplier"), supplier_link(user, "key")),
-            "product": (_("Product"), product_link(user, "key")),
-            "month": (_("Month"), None),
-        }[group_by]
+    def label_columns(self) -> dict[str, ReportColumn]:  # pragma: no cover - subclasses
+        """The first column per grouping."""
+        raise NotImplementedError
+
+    def value_columns(self) -> list[ReportColumn]:
         return [
-            ReportColumn("label", label, link=link),
             ReportColumn("qty", _("Quantity"), "quantity"),
             ReportColumn("net_amount", _("Net amount"), "money"),
             ReportColumn("tax_amount", _("VAT"), "money"),
             ReportColumn("amount", _("Amount"), "money"),
-            ReportColumn("receipts", _("Receipts"), "number"),
         ]
+
+    def columns(self, params):
+        return [self.label_columns()[params["group_by"]], *self.value_columns()]
+
+    def monthly_rows(self, params: dict, report: dict) -> list[dict]:
+        if params["group_by"] == "month":
+            return report["rows"]
+        if self.trend and report["rows"]:
+            return self.report({**params, "group_by": "month"})["rows"]
+        return []
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = context.get("params")
-        group_by = params["group_by"] if params else "supplier"
+        form, params = context["form"], context.get("params")
+        group_by = params["group_by"] if params else form.get_defaults()["group_by"]
         context["group_by"] = group_by
         context["group_links"] = [
             {"value": value, "label": label, "active": value == group_by}
-            for value, label in report_forms.GROUP_BY_CHOICES
+            for value, label in form.fields["group_by"].choices
         ]
-        if params and group_by == "month" and context["rows"]:
-            rows = context["report"]["rows"]
+        months = self.monthly_rows(params, context["report"]) if params and self.chart_id else []
+        if months:
+            context["chart_id"], context["chart_label"] = self.chart_id, self.chart_label
             context["chart"] = {
-                "labels": [row["key"] for row in rows],
+                "labels": [row["key"] for row in months],
                 "datasets": [
-                    {"label": _("Net amount"), "data": [str(row["net_amount"]) for row in rows]},
-                    {"label": _("VAT"), "data": [str(row["tax_amount"]) for row in rows]},
+                    {"label": _("Net amount"), "data": [str(row["net_amount"]) for row in months]},
+                    {"label": _("VAT"), "data": [str(row["tax_amount"]) for row in months]},
                 ],
                 "currency": _currency(),
             }
         return context
+
+
+class PurchasesReport(GroupedReportPage):
+    """采购汇总: posted receipts minus posted returns by supplier, product or month, with a
+    totals row and, by month, a chart."""
+
+    permissions = (VIEW_RECEIPTS, VIEW_ORDERS)
+    form_class = report_forms.PurchasesForm
+    api_url_name = "report-purchases"
+    title = gettext_lazy("Purchase reports")
+    filter_fields = ("date_from", "date_to", "warehouse", "supplier")
+    tabs = PURCHASING_TABS
+    selector = staticmethod(purchasing_reports.purchases_report)
+    chart_id = "purchases-chart"
+    chart_label = gettext_lazy("Purchases by month")
+
+    def label_columns(self):
+        user = self.request.user
+        return {
+            "supplier": ReportColumn("label", _("Supplier"), link=supplier_link(user, "key")),
+            "product": ReportColumn("label", _("Product"), link=product_link(user, "key")),
+            "month": ReportColumn("label", _("Month")),
+        }
+
+    def value_columns(self):
+        return [*super().value_columns(), ReportColumn("receipts", _("Receipts"), "number")]
+
+
+# --- Sales reports (tabs) --------------------------------------------------------------------
+
+SALES_TABS = (
+    (gettext_lazy("Sales"), "reports:sales", SALES_READERS),
+    (gettext_lazy("Gross profit"), "reports:gross-profit", SALES_READERS, (VIEW_COST,)),
+)
+
+
+class SalesGroupedReport(GroupedReportPage):
+    """What the sales and gross-profit pages share: who reads them, the tabs, the filters and
+    the first column (product, customer, salesperson or month)."""
+
+    permissions = SALES_READERS
+    title = gettext_lazy("Sales reports")
+    filter_fields = ("date_from", "date_to", "warehouse", "customer")
+    tabs = SALES_TABS
+
+    def label_columns(self):
+        user = self.request.user
+        return {
+            "product": ReportColumn("label", _("Product"), link=product_link(user, "key")),
+            "customer": ReportColumn("label", _("Customer"), link=customer_link(user, "key")),
+            "salesperson": ReportColumn("label", _("Salesperson")),
+            "month": ReportColumn("label", _("Month")),
+        }
+
+
+class SalesReport(SalesGroupedReport):
+    """销售汇总: posted deliveries minus posted sales returns by product, customer,
+    salesperson or month (a salesperson: their own customers), with a totals row and the
+    sales trend by month whatever the grouping."""
+
+    form_class = report_forms.SalesForm
+    api_url_name = "report-sales"
+    selector = staticmethod(sales_reports.sales_report)
+    chart_id = "sales-chart"
+    chart_label = gettext_lazy("Sales by month")
+    trend = True
+
+    def value_columns(self):
+        return [*super().value_columns(), ReportColumn("deliveries", _("Deliveries"), "number")]
+
+
+class GrossProfitReport(SalesGroupedReport):
+    """毛利: revenue (net of VAT) minus the cost recorded on each delivery line, returns netted,
+    by product or customer, the margin as a percentage. For those who may see costs."""
+
+    required_permissions = (VIEW_COST,)
+    form_class = report_forms.GrossProfitForm
+    api_url_name = "report-gross-profit"
+    selector = staticmethod(sales_reports.gross_profit)
+
+    def value_columns(self):
+        return [
+            ReportColumn("qty", _("Quantity"), "quantity"),
+            ReportColumn("revenue", _("Revenue"), "money"),
+            ReportColumn("cost", _("Cost"), "money"),
+            ReportColumn("gross_profit", _("Gross profit"), "money"),
+            ReportColumn("margin", _("Margin"), "percent"),
+        ]
 
 
 def _currency() -> str:
@@ -394,31 +505,31 @@ class SupplierPerformanceReport(ReportPage):
 # --- AP ageing -------------------------------------------------------------------------------
 
 
-class APAgingReport(ReportPage):
-    """应付账龄: what each supplier is owed at a date, by days past due; the supplier links to
-    its payables (when the payables list exists)."""
+class AgingReport(ReportPage):
+    """An ageing page: what each partner owes or is owed at a date, by days past due; the
+    partner links to its open items (``items_url_name`` filtered on it) when that list exists,
+    else to the partner's page."""
 
-    permissions = (VIEW_PAYABLES,)
-    form_class = report_forms.AgingForm
-    api_url_name = "report-ap-aging"
-    title = gettext_lazy("AP ageing")
-    filter_fields = ("date", "supplier")
+    partner = ""
+    partner_label: Any = ""
+    items_url_name = ""
     totals_label_key = "code"
 
-    def report(self, params):
-        return ap_aging(date=params["date"], supplier=params["supplier"])
+    def partner_link(self) -> Callable[[dict], str | None]:  # pragma: no cover - subclasses
+        raise NotImplementedError
 
     def columns(self, params):
-        payables = url_exists("finance:payable-list")
+        fallback = self.partner_link()
+        has_items = url_exists(self.items_url_name)
 
         def link(row):
-            if payables:
-                return optional_url("finance:payable-list", query={"supplier": row["supplier"]})
-            return supplier_link(self.request.user)(row)
+            if has_items:
+                return optional_url(self.items_url_name, query={self.partner: row[self.partner]})
+            return fallback(row)
 
         return [
             ReportColumn("code", _("Code"), link=link, css_class="nowrap"),
-            ReportColumn("name", _("Supplier"), link=link, css_class="name"),
+            ReportColumn("name", self.partner_label, link=link, css_class="name"),
             ReportColumn("current", _("Not yet due"), "money"),
             ReportColumn("d1_30", _("1–30 days"), "money"),
             ReportColumn("d31_60", _("31–60 days"), "money"),
@@ -426,6 +537,49 @@ class APAgingReport(ReportPage):
             ReportColumn("over_90", _("Over 90 days"), "money"),
             ReportColumn("total", _("Total"), "money"),
         ]
+
+
+class APAgingReport(AgingReport):
+    """应付账龄: what each supplier is owed at a date, by days past due."""
+
+    permissions = (VIEW_PAYABLES,)
+    form_class = report_forms.AgingForm
+    api_url_name = "report-ap-aging"
+    title = gettext_lazy("AP ageing")
+    filter_fields = ("date", "supplier")
+    partner = "supplier"
+    partner_label = gettext_lazy("Supplier")
+    items_url_name = "finance:payable-list"
+
+    def report(self, params):
+        return ap_aging(date=params["date"], supplier=params["supplier"])
+
+    def partner_link(self):
+        return supplier_link(self.request.user)
+
+
+class ARAgingReport(AgingReport):
+    """应收账龄: what each customer owes at a date, by days past due (a salesperson: their own
+    customers); a button to the overdue receivables."""
+
+    permissions = (VIEW_RECEIVABLES,)
+    form_class = report_forms.ReceivablesAgingForm
+    api_url_name = "report-ar-aging"
+    title = gettext_lazy("AR ageing")
+    filter_fields = ("date", "customer")
+    partner = "customer"
+    partner_label = gettext_lazy("Customer")
+    items_url_name = "finance:receivable-list"
+
+    def report(self, params):
+        return ar_aging(date=params["date"], customer=params["customer"], customers=customers_for(self.request.user))
+
+    def partner_link(self):
+        return customer_link(self.request.user)
+
+    def page_links(self):
+        url = optional_url("finance:receivable-overdue")
+        return [{"label": _("Overdue receivables"), "url": url}] if url else []
 
 
 # --- Purchase plan (采购计划) -----------------------------------------------------------------
