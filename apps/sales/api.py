@@ -387,9 +387,10 @@ class QuotationViewSet(DocumentViewSet):
 
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
+        quotation = self.get_object()
         data = ConvertSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.quotation_convert(quotation=self.get_object(), user=request.user, **data.validated_data)
+        order = services.quotation_convert(quotation=quotation, user=request.user, **data.validated_data)
         order = selectors.sales_orders_for(request.user).prefetch_related("lines").get(pk=order.pk)
         body = SalesOrderSerializer(order, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
