@@ -148,9 +148,11 @@ def complaint_note(*, complaint: Complaint, user, text: str) -> ComplaintNote:
 @transaction.atomic
 def complaint_move(*, complaint: Complaint, user, status: str, note: str = "", resolution: str = "") -> Complaint:
     """Move a ticket to ``status`` (open → in progress → resolved → closed; a resolved one may be
-    reopened), noting who, when and why. Resolving needs a resolution (400). A move the flow
-    does not allow is 409 ``invalid_state``; moving to the current status changes nothing."""
+    reopened), noting who, when and why. Resolving needs a resolution (400). A closed ticket
+    and a move the flow does not allow are 409 ``invalid_state``; moving an open ticket to its
+    current status changes nothing."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _require_not_closed(complaint)
     if status == complaint.status:
         return complaint
     if status not in S.values:
