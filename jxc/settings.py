@@ -200,7 +200,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several documents share draft → posted → cancelled: one enum with one name.
-    "ENUM_NAME_OVERRIDES": {"DocumentStatusEnum": "apps.inventory.models.StockDocumentStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "apps.inventory.models.StockDocumentStatus",
+        "OpenItemStatusEnum": "apps.finance.models.OpenItemStatus",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run inline in the caller.
