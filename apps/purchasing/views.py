@@ -247,12 +247,16 @@ class PurchaseEditor(DocumentEditor):
         if queryset is None or not pk.isdigit():
             return None
         self.source = get_object_or_404(queryset, pk=int(pk))
-        check_warehouse_scope(self.request.user, self.source.warehouse)
+        self.check_source_scope(self.source)
         refusal = self.source_refusal(self.source)
         if refusal:
             messages.error(self.request, refusal)
             return HttpResponseRedirect(self.source_refused_url(self.source))
         return None
+
+    def check_source_scope(self, source) -> None:
+        """403 unless the user may work against ``source``: by default, operate its warehouse."""
+        check_warehouse_scope(self.request.user, source.warehouse)
 
     def get(self, request, *args, **kwargs):
         return self.take_source(request.GET) or super().get(request, *args, **kwargs)
