@@ -50,9 +50,7 @@ def make_world(api_as) -> dict:
     seller, other_seller = api_as("sales"), api_as("sales")
     world = {
         "warehouse": warehouse,
-        "product": ProductFactory(
-            sku="SP0001", sale_price=D("80.00"), purchase_price=D("45.00"), tax_rate=D("0.13")
-        ),
+        "product": ProductFactory(sku="SP0001", sale_price=D("80.00"), purchase_price=D("45.00"), tax_rate=D("0.13")),
         "seller": seller,
         "other_seller": other_seller,
         "customer": CustomerFactory(
