@@ -107,6 +107,18 @@ class DocumentKind:
         return getattr(cls, f"{action}_service")
 
     @classmethod
+    def action_kwargs(cls, action: str, data) -> dict:
+        """What an action's service takes from the posted form besides the document and the
+        user: a ``reason`` for the ``reason_actions``."""
+        return {"reason": data.get("reason", "").strip()} if action in cls.reason_actions else {}
+
+    @classmethod
+    def refusal(cls, exc, document) -> str:
+        """The sentence a page shows when a service refuses to act on ``document``: the
+        BusinessError's (with its numbers) or the ValidationError's messages."""
+        return exc.detail if isinstance(exc, BusinessError) else " ".join(exc.messages)
+
+    @classmethod
     def warehouses_of(cls, document) -> list:
         return [getattr(document, cls.stock_field)]
 
@@ -436,14 +448,11 @@ class DocumentAction(KindPage, ObjectPage):
 
     def post(self, request, *args, **kwargs):
         service = self.kind.action_service(self.action)
-        extra = {"reason": request.POST.get("reason", "").strip()} if self.action in self.kind.reason_actions else {}
+        extra = self.kind.action_kwargs(self.action, request.POST)
         try:
             document = service(user=request.user, **{self.kind.instance_kwarg: self.object}, **extra)
-        except BusinessError as exc:
-            messages.error(request, exc.detail)
-            document = self.object
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except (BusinessError, ValidationError) as exc:
+            messages.error(request, self.kind.refusal(exc, self.object))
             document = self.object
         else:
             messages.success(request, self.kind.done_messages[self.action] % {"number": document.number})
@@ -525,9 +534,11 @@ class DocumentEditor(KindPage, Page):
             messages.error(request, _("You may save this draft but not post it."))
             return HttpResponseRedirect(self.url("update", document.pk))
         try:
-            document = self.kind.action_service(action)(user=request.user, **{self.kind.instance_kwarg: document})
+            service = self.kind.action_service(action)
+            extra = self.kind.action_kwargs(action, request.POST)
+            document = service(user=request.user, **{self.kind.instance_kwarg: document}, **extra)
         except (BusinessError, ValidationError) as exc:
-            reason = exc.detail if isinstance(exc, BusinessError) else " ".join(exc.messages)
+            reason = self.kind.refusal(exc, document)
             messages.error(request, self.kind.not_finished_message % {"number": document.number, "reason": reason})
             return HttpResponseRedirect(self.url("update", document.pk))
         messages.success(request, self.kind.done_messages[action] % {"number": document.number})
