@@ -3,38 +3,16 @@ and widgets only; apps.sales.services checks every rule."""
 
 from __future__ import annotations
 
-from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from apps.accounts.selectors import readable_warehouses, reads_all_warehouses
-from apps.customers.selectors import customers_for
-from apps.inventory.document_forms import DocumentHeaderForm, WarehouseChoiceField
+from apps.inventory.document_forms import WarehouseChoiceField
 from apps.inventory.models import StockDocumentStatus
 
 from .filters import DeliveryFilter, SalesReturnFilter
+from .forms import CustomerChoiceField, SalesHeaderForm
 from .models import Delivery, SalesReturn
-
-
-class CustomerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name}"
-
-
-class SalesHeaderForm(DocumentHeaderForm):
-    """A delivery's or return's header. Against a source document (the order a delivery ships,
-    the delivery a return takes back) the customer and warehouse are the source's and are not
-    asked for; otherwise the customers offered are the active ones the user sees."""
-
-    def __init__(self, *args, source=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if source is not None:
-            del self.fields["customer"], self.fields["warehouse"]
-            return
-        current = self.instance.customer_id if self.instance.pk else None
-        customers = customers_for(self.user) if self.user is not None else self.fields["customer"].queryset.none()
-        self.fields["customer"].queryset = customers.filter(Q(is_active=True) | Q(pk=current)).order_by("code")
 
 
 class DeliveryForm(SalesHeaderForm):

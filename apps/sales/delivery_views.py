@@ -2,8 +2,8 @@
 (销售退货 / 退换货).
 
 They are the purchasing receipt and return pages (apps.purchasing.views: the priced editor,
-grid, detail and print) with sales prices: a line's price and VAT rate come from its order
-line, delivery line, or the product's sale price.
+grid, detail and print) as the sales pages share them (apps.sales.pages): a line's price and
+VAT rate come from its order line, delivery line, or the product's sale price.
 
 The shipping screen: the clerk picks an open order of their warehouses (or delivers without
 one); the order's open lines come filled in with what is left to deliver (``&scan=1``: at 0, to
@@ -19,7 +19,7 @@ Costs (unit cost, cost of goods, the ledger entries) show only to ``inventory.vi
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -28,22 +28,14 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.selectors import check_warehouse_scope, reads_all_warehouses, warehouses_for
 from apps.core.pages import Column
-from apps.customers.selectors import customers_for
-from apps.inventory.document_views import DocumentEditor, DocumentList, StatusColumn, document_urls
+from apps.inventory.document_views import DocumentEditor
 from apps.inventory.templatetags.stock_documents import plain
-from apps.purchasing.views import (
-    PricedKind,
-    PurchaseDetail,
-    PurchaseEditor,
-    PurchaseGrid,
-    PurchasePrint,
-    action,
-    posting_actions,
-)
+from apps.purchasing.views import PurchaseDetail, PurchasePrint, action, posting_actions
 
 from . import selectors, services
 from .delivery_forms import DeliveryForm, DeliveryPageFilter, SalesReturnForm, SalesReturnPageFilter
 from .models import OPEN_ORDER_STATUSES, Delivery, SalesReturn
+from .pages import SalesEditor, SalesGrid, SalesKind, SalesList, linked_row, sales_columns, sales_document_urls
 
 VIEW_COST = "inventory.view_cost"
 ORDER_DETAIL = "sales:order-detail"
@@ -57,26 +49,6 @@ def page_url(url_name: str, pk: int, query: str = "") -> str | None:
         return None
 
 
-class SalesKind(PricedKind):
-    """A priced sales document: a line with nothing typed gets its source line's price and rate,
-    else the product's sale price (not its purchase price) and rate."""
-
-    price_field = "unit_price"
-    source_price_field = "unit_price"
-    line_fields = ("qty", "unit_price", "tax_rate")
-    optional_fields = line_fields
-
-    @classmethod
-    def new_line(cls, product) -> dict[str, str]:
-        return {"unit_price": plain(product.sale_price), "tax_rate": plain(product.tax_rate * 100)}
-
-    @classmethod
-    def price_of(cls, row, source_line):
-        if source_line is None and row["product"] is not None:
-            return row["product"].sale_price, row["product"].tax_rate
-        return super().price_of(row, source_line)
-
-
 class DeliveryKind(SalesKind):
     model = Delivery
     url_base = "sales:delivery"
@@ -87,6 +59,7 @@ class DeliveryKind(SalesKind):
     source_field = "sales_order"
     source_ref = "sales_order_line"
     done_field = "delivered_qty"
+    optional_fields = SalesKind.line_fields  # lines left empty or at 0 are not delivered
     source_labels = (gettext_lazy("Ordered"), gettext_lazy("Delivered"), gettext_lazy("Open"))
     header_fields = ["number", "date", "customer", "warehouse", "sales_order", "shipping_address", "replaces"]
     create_service = staticmethod(services.delivery_create)
@@ -105,6 +78,7 @@ class SalesReturnKind(SalesKind):
     source_field = "delivery"
     source_ref = "delivery_line"
     done_field = "returned_qty"
+    optional_fields = SalesKind.line_fields  # lines left empty or at 0 are not returned
     source_labels = (gettext_lazy("Delivered"), gettext_lazy("Returned"), gettext_lazy("Returnable"))
     header_fields = ["number", "date", "customer", "warehouse", "delivery", "reason", "reason_note", "is_exchange"]
     create_service = staticmethod(services.sales_return_create)
@@ -116,40 +90,7 @@ class SalesReturnKind(SalesKind):
 # --- What the delivery and return pages share ---------------------------------------------------
 
 
-class SalesDocumentList(DocumentList):
-    """A list of deliveries or returns: status, customer, warehouse and date filters, a search,
-    the totals of everything the filters select."""
-
-    filter_fields = ("search", "status", "customer", "warehouse", "date_from", "date_to")
-    search_placeholder = gettext_lazy("Number, customer or note")
-
-    def tune_filter_form(self, form):
-        super().tune_filter_form(form)
-        customer = form.fields["customer"]
-        customer.queryset = customers_for(self.request.user).order_by("code")
-        customer.widget.choices = customer.choices
-
-    def totals(self, queryset):
-        return queryset.aggregate(total_net=Sum("total_net"), total=Sum("total"))
-
-
-def sales_columns(*middle: Column) -> tuple[Column, ...]:
-    """Number, date, customer, warehouse, ``middle``, status, lines, net total, total, created by."""
-    return (
-        Column("number", link=True, order=True),
-        Column("date", order=True),
-        Column("customer"),
-        Column("warehouse"),
-        *middle,
-        StatusColumn("status", order=True),
-        Column("line_count", gettext_lazy("lines"), kind="number"),
-        Column("total_net"),
-        Column("total", order=True),
-        Column("created_by", value=lambda d: d.created_by.display_name),
-    )
-
-
-class SalesEditor(PurchaseEditor):
+class ShippingEditor(SalesEditor):
     """The editor of a delivery or return; ``source_url_name`` is the source document's page
     (linked when it exists)."""
 
@@ -166,7 +107,7 @@ class SalesEditor(PurchaseEditor):
         }
 
 
-class SalesGrid(PurchaseGrid):
+class ShippingGrid(SalesGrid):
     grid_template = "sales/_delivery_grid.html"
 
 
@@ -199,19 +140,6 @@ class SalesDetail(PurchaseDetail):
             }
         )
         return context
-
-
-def linked(document, url_name: str, label: str) -> dict:
-    """A row of the linked documents (its number unlinked while its page does not exist)."""
-    return {
-        "url": page_url(url_name, document.pk),
-        "number": document.number,
-        "status": document.status,
-        "status_label": document.get_status_display(),
-        "label": label,
-        "date": document.date,
-        "total": document.total,
-    }
 
 
 class SalesPrint(PurchasePrint):
@@ -260,14 +188,14 @@ def open_orders(user):
     )
 
 
-class DeliveryList(SalesDocumentList):
+class DeliveryList(SalesList):
     kind = DeliveryKind
     filterset_class = DeliveryPageFilter
     api_url_name = "delivery-list"
     columns = sales_columns(Column("sales_order"))
 
 
-class DeliveryEditor(SalesEditor):
+class DeliveryEditor(ShippingEditor):
     """The shipping screen. New: a picker of the open orders first (or ``?free=1``: without an
     order); ``?sales_order=<id>``: the order's open lines filled in with what is left
     (``&scan=1``: at 0, to be scanned)."""
@@ -337,7 +265,7 @@ class DeliveryEditor(SalesEditor):
         return TemplateResponse(self.request, "sales/delivery_pick.html", context)
 
 
-class DeliveryGrid(SalesGrid):
+class DeliveryGrid(ShippingGrid):
     kind = DeliveryKind
 
     def source_queryset(self):
@@ -365,11 +293,11 @@ class DeliveryDetail(SalesDetail):
     def linked(self, document):
         rows = []
         if document.sales_order is not None:
-            rows.append(linked(document.sales_order, ORDER_DETAIL, _("Sales order")))
+            rows.append(linked_row(document.sales_order, ORDER_DETAIL, _("Sales order")))
         if document.replaces is not None:
-            rows.append(linked(document.replaces, "sales:return-detail", _("Exchange for return")))
+            rows.append(linked_row(document.replaces, "sales:return-detail", _("Exchange for return")))
         returns = document.returns.order_by("date", "pk")
-        rows += [linked(r, "sales:return-detail", _("Sales return")) for r in returns]
+        rows += [linked_row(r, "sales:return-detail", _("Sales return")) for r in returns]
         return [{"title": _("Linked documents"), "rows": rows}] if rows else []
 
 
@@ -390,7 +318,7 @@ class DeliveryPrint(SalesPrint):
 # --- Returns and exchanges ----------------------------------------------------------------------
 
 
-class ReturnList(SalesDocumentList):
+class ReturnList(SalesList):
     kind = SalesReturnKind
     filterset_class = SalesReturnPageFilter
     filter_fields = ("search", "status", "customer", "warehouse", "reason", "date_from", "date_to")
@@ -398,7 +326,7 @@ class ReturnList(SalesDocumentList):
     columns = sales_columns(Column("delivery"), Column("reason"), Column("is_exchange"))
 
 
-class ReturnEditor(SalesEditor):
+class ReturnEditor(ShippingEditor):
     """A return: ``?delivery=<id>`` lists that delivery's returnable lines at 0; without it, a
     free return (customer, warehouse, any products). Reason, details and "exchange" on top."""
 
@@ -425,7 +353,7 @@ class ReturnEditor(SalesEditor):
         return reverse("sales:delivery-detail", args=[source.pk])
 
 
-class ReturnGrid(SalesGrid):
+class ReturnGrid(ShippingGrid):
     kind = SalesReturnKind
 
     def source_queryset(self):
@@ -448,9 +376,9 @@ class ReturnDetail(SalesDetail):
     def linked(self, document):
         rows = []
         if document.delivery is not None:
-            rows.append(linked(document.delivery, "sales:delivery-detail", _("Delivery")))
+            rows.append(linked_row(document.delivery, "sales:delivery-detail", _("Delivery")))
         replacements = document.replacements.order_by("pk")
-        rows += [linked(d, "sales:delivery-detail", _("Replacement delivery")) for d in replacements]
+        rows += [linked_row(d, "sales:delivery-detail", _("Replacement delivery")) for d in replacements]
         return [{"title": _("Linked documents"), "rows": rows}] if rows else []
 
     def get_context_data(self, **kwargs):
@@ -479,7 +407,7 @@ class ReturnPrint(SalesPrint):
 
 
 urlpatterns = [
-    *document_urls(
+    *sales_document_urls(
         "deliveries/",
         "delivery",
         DeliveryKind,
@@ -488,8 +416,9 @@ urlpatterns = [
         DeliveryEditor,
         DeliveryGrid,
         DeliveryPrint,
+        actions=("post", "cancel"),
     ),
-    *document_urls(
+    *sales_document_urls(
         "returns/",
         "return",
         SalesReturnKind,
@@ -498,5 +427,6 @@ urlpatterns = [
         ReturnEditor,
         ReturnGrid,
         ReturnPrint,
+        actions=("post", "cancel"),
     ),
 ]
