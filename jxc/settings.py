@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentStatusEnum": "apps.inventory.models.StockDocumentStatus",
         "OpenItemStatusEnum": "apps.finance.models.OpenItemStatus",
+        "ComplaintStatusEnum": "apps.customers.models.ComplaintStatus",
     },
 }
 
