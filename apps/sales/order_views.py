@@ -297,10 +297,7 @@ def quotation_actions(page, quotation: Quotation) -> list[dict]:
     result = []
     if quotation.status not in (QT.DRAFT, QT.SENT):
         return result
-    if quotation.is_expired:
-        note = _("Expired on %(date)s: make a new quotation.") % {"date": quotation.valid_until.isoformat()}
-        result.append(action("", None, note=note))
-    elif user.has_perms(CONVERT):
+    if not quotation.is_expired and user.has_perms(CONVERT):  # an expired one says so above its lines
         result.append(
             action(
                 _("Convert to order"),
@@ -406,6 +403,7 @@ class OrderDetail(OfferDetail):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["credit"] = credit_panel(self.object, self.request.user)
+        context["closed"] = self.object.status in (SO.CLOSED, SO.CANCELLED)
         return context
 
 

@@ -369,7 +369,9 @@ def test_an_expired_quotation_is_marked_and_does_not_convert(seller, customer, s
 
     assert re.search(r'<tr class="expired">.*?' + quotation.number, listing)
     assert 'class="badge badge-expired"' in listing and "· expired" in listing
-    assert "Expired on" in detail and f"/sales/quotations/{quotation.pk}/convert/" not in detail
+    expiry = quotation.valid_until.isoformat()
+    assert f"This quotation expired on {expiry}: it can no longer be converted into an order." in detail
+    assert f"/sales/quotations/{quotation.pk}/convert/" not in detail
     assert messages_of(refused) == [f"{quotation.number} expired on {quotation.valid_until}: make a new quotation."]
     quotation.refresh_from_db()
     assert quotation.status == "sent" and SalesOrder.objects.count() == 0
@@ -402,6 +404,10 @@ def test_the_order_page_shows_delivered_and_open_and_its_deliveries(seller, mana
     assert (order.status, order.closed_reason) == ("closed", "客户不要了")
     assert messages_of(closed) == [f"{order.number} was closed."]
     assert balance(water, sh)[2:] == (D(0), D(10))  # 10 left of 20, nothing reserved
+    row = re.search(r"<tbody>\s*<tr>.*?</tr>", text(closed)).group(0)
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)[1:3] == ["15", "10"]
+    assert 'title="Not to be delivered any more">—' in row  # nothing is open on a closed order
+    assert "/sales/deliveries/new/" not in text(closed)
 
 
 def test_cancelling_a_confirmed_order_releases_its_reservation(seller, customer, stock, sh, water):
