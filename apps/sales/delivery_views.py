@@ -386,6 +386,7 @@ class ReturnDetail(SalesDetail):
         replacement = self.object.replacements.exclude(status="cancelled").order_by("pk").first()
         context["replacement"] = replacement
         context["replacement_url"] = page_url("sales:delivery-detail", replacement.pk) if replacement else None
+        context["may_ship"] = self.request.user.has_perm(DeliveryKind.post_permission())
         return context
 
 

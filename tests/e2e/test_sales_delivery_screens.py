@@ -89,3 +89,37 @@ def test_a_clerk_scans_an_order_out_and_prints_the_delivery_note(new_page):
     ):
         assert expected in body
     screenshot(page, "delivery-note")
+
+
+def test_customer_service_exchanges_goods_from_the_deliverys_page(new_page):
+    warehouse = WarehouseFactory(code="SH01", name="上海总仓")
+    water = ProductFactory(sku="SP000001", name="农夫山泉 饮用天然水", barcode=WATER, sale_price=D("36.00"))
+    boss = UserFactory(username="boss", full_name="张经理", departments=["management"])
+    UserFactory(username="service", full_name="孙客服", departments=["customer_service"])
+    stock_in(water, warehouse, "100", "20.00", user=boss)
+    customer = CustomerFactory(code="C0001", name="华联超市（张江店）")
+    delivery = services.delivery_create(
+        user=boss,
+        customer=customer,
+        warehouse=warehouse,
+        lines=[{"product": water, "qty": D(10), "unit_price": D("36.00"), "tax_rate": D("0.13")}],
+    )
+    delivery = services.delivery_post(delivery=delivery, user=boss)
+
+    page = open_as(new_page, "service")
+    page.goto(f"/sales/deliveries/{delivery.pk}/")
+    page.click("text=Return goods")
+    page.wait_for_selector("#lines .open-qty")
+    page.locator(f"#lines tr[data-product='{water.pk}'] input[name=line-qty]").fill("2")
+    page.select_option("#id_reason", "defective")
+    page.fill("#id_reason_note", "瓶盖漏水")
+    page.check("#id_is_exchange")
+    page.wait_for_function("document.querySelector('.doc-totals [data-total=total]').textContent === '¥81.36'")
+    page.click("button[name=_action][value=post]")
+    page.wait_for_selector(".page-head .badge-posted")
+
+    replacement = Delivery.objects.get(replaces__isnull=False)
+    assert (replacement.status, replacement.total) == ("draft", D("81.36"))
+    assert page.locator(f"a[href='/sales/deliveries/{replacement.pk}/']").count() >= 1
+    assert StockBalance.objects.get(product=water, warehouse=warehouse).qty == D(92)
+    screenshot(page, "delivery-return-exchange")

@@ -326,6 +326,15 @@ def test_customer_service_returns_goods_from_the_deliverys_page(service, deliver
     assert sales_return.number in delivery_page
     assert inputs(service.get(f"/sales/returns/new/?delivery={delivered.pk}"), "line-qty") == ["0"]
 
+    # customer service reverses its own return: the goods leave again, the credit note is gone
+    cancelled = service.post(f"/sales/returns/{sales_return.pk}/cancel/", follow=True)
+    assert messages_of(cancelled) == [f"{sales_return.number} was cancelled."]
+    sales_return.refresh_from_db()
+    delivery_line.refresh_from_db()
+    assert (sales_return.status, delivery_line.returned_qty) == ("cancelled", D(0))
+    assert balance(water, sh) == (D(10), D("500.00"), D(5), D(5))
+    assert Receivable.objects.get(source_number=delivered.number).outstanding == D("904.00")
+
 
 def test_customer_service_may_return_but_not_post_a_delivery(service, order, clerk, sh, water):
     draft = services.delivery_create(user=clerk.user, sales_order=order)
