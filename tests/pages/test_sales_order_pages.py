@@ -352,6 +352,34 @@ def test_a_quotation_is_entered_sent_and_converted_into_an_order(seller, custome
     assert order.number in text(seller.get(f"/sales/quotations/{quotation.pk}/"))  # linked back
 
 
+def test_a_draft_quotation_converts_from_its_editor_with_what_was_typed(seller, customer, sh, water, tea):
+    quotation = services.quotation_create(
+        user=seller.user, customer=customer, warehouse=sh, lines=[{"product": water, "qty": D(5)}]
+    )
+    form = {
+        "customer": customer.pk,
+        "warehouse": sh.pk,
+        "date": timezone.localdate().isoformat(),
+        "valid_until": "",
+        "note": "",
+        **lines((water, "12", "", ""), (tea, "4", "6", "13")),
+        "_action": "convert",
+    }
+
+    converted = seller.post(f"/sales/quotations/{quotation.pk}/edit/", form)
+
+    order = SalesOrder.objects.get()
+    quotation.refresh_from_db()
+    assert converted.status_code == 302 and converted["Location"] == f"/sales/orders/{order.pk}/edit/"
+    assert (quotation.status, order.quotation, order.status) == ("converted", quotation, "draft")
+    assert list(order.lines.values_list("product", "qty", "unit_price")) == [
+        (water.pk, D(12), D(80)),  # the product's sale price
+        (tea.pk, D(4), D(6)),
+    ]
+    assert (order.total_net, order.total) == (D("984.00"), D("1111.92"))
+    assert seller.get(f"/sales/quotations/{quotation.pk}/edit/")["Location"] == f"/sales/quotations/{quotation.pk}/"
+
+
 def test_an_expired_quotation_is_marked_and_does_not_convert(seller, customer, sh, water):
     quotation = services.quotation_create(
         user=seller.user,
