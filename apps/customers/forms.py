@@ -79,6 +79,7 @@ class ComplaintForm(ServiceForm):
         self.fields["customer"].queryset = customers_for(self.user).order_by("code")
         current = self.instance.assignee if self.instance.pk else None
         self.fields["assignee"].queryset = complaint_handlers(current=current)
+        self.fields["assignee"].empty_label = _("Nobody")
         self.fields["document_number"].widget.attrs.setdefault("placeholder", "SO-… / DN-… / SR-…")
 
 

@@ -373,6 +373,13 @@ class CustomerStatementPrint(CustomerStatement):
 
 
 class ComplaintStatusColumn(StatusColumn):
+    """The ticket's status as a badge in the colour of the documents' statuses (``BADGES``)."""
+
+    def bind(self, model):
+        bound = super().bind(model)
+        bound.__class__ = ComplaintStatusColumn
+        return bound
+
     def cell(self, obj):
         return {"badge": BADGES.get(obj.status, obj.status), "text": obj.get_status_display()}
 
@@ -387,11 +394,11 @@ class ComplaintPage:
 
 class ComplaintList(ComplaintPage, ListPage):
     """The tickets the user sees, newest first; the filter bar picks status, category,
-    priority, assignee and "assigned to me" (``?mine=true``)."""
+    assignee and "assigned to me" (``?mine=true``); the priority column sorts."""
 
     filterset_class = ComplaintFilter
     api_url_name = "complaint-list"
-    filter_fields = ("search", "status", "category", "priority", "assignee", "mine")
+    filter_fields = ("search", "status", "category", "assignee", "mine")
     search_placeholder = gettext_lazy("Number, subject, customer or document")
     columns = (
         Column("number", link=True, order=True),

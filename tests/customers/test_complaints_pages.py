@@ -185,6 +185,9 @@ def test_the_list_filters_and_assigned_to_me(people, customer, ticket):
     assert listed(status="open") == ["发票抬头错了"]
     assert listed(category="billing") == ["发票抬头错了"]
     assert listed(customer=customer.pk) == ["发票抬头错了", "送货晚了"]
+    # In progress shows amber like the documents' partly done statuses (UI.md).
+    [row] = client.get(LIST, {"mine": "true"}).context["rows"]
+    assert {"badge": "partial", "text": "In progress", "css": "", "url": None} in row["cells"]
     excel = client.get(LIST).context["excel_url"]
     assert excel == "/api/v1/complaints/?format=xlsx"
 
