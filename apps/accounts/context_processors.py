@@ -57,18 +57,23 @@ MENU = [
     (
         _("Sales"),
         [
-            # quotations, sales orders, deliveries, sales reports
+            MenuEntry(_("Quotations"), "sales:quotation-list", "sales.view_quotation"),
+            MenuEntry(_("Sales orders"), "sales:order-list", "sales.view_salesorder"),
+            MenuEntry(_("Deliveries"), "sales:delivery-list", "sales.view_delivery"),
         ],
     ),
     (
         _("After-sales"),
         [
-            # sales returns and exchanges, complaints
+            MenuEntry(_("Sales returns"), "sales:return-list", "sales.view_salesreturn"),
         ],
     ),
     (
         _("Finance"),
         [
+            MenuEntry(_("Receivables"), "finance:receivable-list", "finance.view_receivable"),
+            MenuEntry(_("Overdue receivables"), "finance:receivable-overdue", "finance.view_receivable"),
+            MenuEntry(_("Customer receipts"), "finance:receipt-list", "finance.view_customerreceipt"),
             MenuEntry(_("Payables"), "finance:payable-list", "finance.view_payable"),
             MenuEntry(_("Supplier payments"), "finance:payment-list", "finance.view_supplierpayment"),
             MenuEntry(_("AP ageing"), "reports:ap-aging", "finance.view_payable"),
