@@ -262,10 +262,7 @@ class ComplaintViewSet(DocumentViewSet):
     xlsx_filename = "complaints"
 
     def get_queryset(self):
-        queryset = complaints_for(self.request.user)
-        if self.action != "list" or self.request.accepted_renderer.format != "xlsx":
-            queryset = queryset.prefetch_related("notes__author")
-        return queryset
+        return complaints_for(self.request.user).prefetch_related("notes__author")
 
     @action(detail=True, methods=["post"])
     def note(self, request, pk=None):

@@ -6,6 +6,8 @@ and who sees which tickets."""
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -254,6 +256,21 @@ def test_the_list_as_excel(people, tickets):
     header = rows[0]
     assert "Number" in header and "Subject" in header
     assert sorted(row[header.index("Subject")] for row in rows[1:]) == ["A", "B"]
+
+
+def test_the_list_costs_the_same_queries_for_many_tickets(people, customer, tickets):
+    client = as_user(people["service"])
+    client.get(URL)  # warm up (content types, permissions)
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(URL).json()["count"] == 4
+    for n in range(10):
+        ticket = services.complaint_create(user=people["service"], customer=customer, subject=f"T{n}")
+        services.complaint_note(complaint=ticket, user=people["service"], text="note")
+
+    with CaptureQueriesContext(connection) as fourteen:
+        assert client.get(URL).json()["count"] == 14
+
+    assert len(fourteen) == len(four)
 
 
 # --- Who sees what ---------------------------------------------------------------------------
