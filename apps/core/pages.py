@@ -92,7 +92,8 @@ class Column:
     or "text"; by default it follows the model field. ``order`` is the ``?ordering=`` key
     (``True`` for the column's name); it must be one the FilterSet's OrderingFilter accepts.
     ``link`` is True for a link to the row's page (``ListPage.row_url``), or a function(obj) ->
-    URL or None for a link of the column's own (a source document).
+    URL or None for a link of the column's own (a source document). ``permission``: only users
+    with it see the column (costs: ``inventory.view_cost``).
     """
 
     NUMERIC = {"money", "quantity", "percent", "number"}
@@ -106,7 +107,9 @@ class Column:
         order: str | bool | None = None,
         link: bool | Callable[[Any], str | None] = False,
         value: Callable[[Any], Any] | None = None,
+        permission: str | None = None,
     ):
+        self.permission = permission
         self.name = name
         self.label = label
         self.kind = kind
@@ -328,7 +331,12 @@ class ListPage(Page):
         order = list(queryset.query.order_by) or list(self.model._meta.ordering)
         queryset = queryset.order_by(*order, "pk")
         page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        columns = [column.bind(self.model) for column in self.columns]
+        user = self.request.user
+        columns = [
+            column.bind(self.model)
+            for column in self.columns
+            if column.permission is None or user.has_perm(column.permission)
+        ]
         form = filterset.form
         self.tune_filter_form(form)
         rows = []
@@ -447,10 +455,19 @@ class DetailPage(ObjectPage):
 
     template_name = "core/detail.html"
     fields: tuple[str | tuple[Any, Callable[[Any], Any]], ...] = ()
+    # Fields only some may see: {field name: permission} (costs: inventory.view_cost).
+    field_permissions: dict[str, str] = {}
 
     def rows(self, obj) -> list[dict[str, Any]]:
         rows = []
+        user = self.request.user
         for item in self.fields:
+            if (
+                isinstance(item, str)
+                and item in self.field_permissions
+                and not user.has_perm(self.field_permissions[item])
+            ):
+                continue
             if isinstance(item, tuple):
                 label, function = item
                 value = function(obj)

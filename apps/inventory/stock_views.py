@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.accounts.selectors import readable_warehouses
+from apps.core.api import VIEW_COST
 from apps.core.fields import COST_PLACES
 from apps.core.pages import Column, ListPage, ObjectPage, perm
 from apps.core.widgets import DateInput
@@ -80,13 +81,14 @@ class StockBalanceList(StockBalancePage, ListPage):
         Column("reserved_qty", order=True),
         Column("ordered_qty", order=True),
         Column("product__safety_stock", gettext_lazy("safety stock"), order=True),
-        Column("value", order=True),
+        Column("value", order=True, permission=VIEW_COST),
         Column(
             "avg_cost",
             gettext_lazy("average cost"),
             kind="number",
             order="average_cost",
             value=lambda balance: format_cost(balance.avg_cost),
+            permission=VIEW_COST,
         ),
     )
 

@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.api import VIEW_COST
 from apps.core.pages import Column, CreatePage, DetailPage, ListPage, UpdatePage
 
 from . import services
@@ -149,7 +150,7 @@ class ProductList(ProductPage, ListPage):
         Column("unit"),
         Column("category", order="category__name"),
         Column("barcode"),
-        Column("purchase_price", order=True),
+        Column("purchase_price", order=True, permission=VIEW_COST),
         Column("sale_price", order=True),
         Column("tax_rate"),
         Column("safety_stock", order=True),
@@ -159,6 +160,7 @@ class ProductList(ProductPage, ListPage):
 
 
 class ProductDetail(ProductPage, DetailPage):
+    field_permissions = {"purchase_price": VIEW_COST}
     fields = (
         "sku",
         "name",
