@@ -66,6 +66,7 @@ MENU = [
         _("After-sales"),
         [
             MenuEntry(_("Sales returns"), "sales:return-list", "sales.view_salesreturn"),
+            MenuEntry(_("Complaints"), "customers:complaint-list", "customers.view_complaint"),
         ],
     ),
     (
