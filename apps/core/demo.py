@@ -1,5 +1,6 @@
 """The demo company (演示公司): three warehouses, a catalogue of a few hundred products, suppliers,
-customers and one user per department, so a fresh install has something to click through.
+customers and one user per department, with two and a half months of purchasing and two of
+selling, so a fresh install has something to click through.
 
 ``load_demo()`` writes everything through the master-data services (audit trail, pinyin search
 index, validation) in one transaction. It is idempotent: when warehouse SH01 already exists the
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 from simple_history.utils import bulk_create_with_history
@@ -25,14 +27,16 @@ from simple_history.utils import bulk_create_with_history
 from apps.accounts import departments as dept
 from apps.accounts.models import User
 from apps.accounts.services import user_create
-from apps.customers.models import Customer
-from apps.customers.services import customer_create
+from apps.customers.models import Complaint, ComplaintStatus, Customer, CustomerContact
+from apps.customers.services import complaint_create, complaint_move, complaint_note, contact_save, customer_create
 from apps.finance import services as finance
-from apps.finance.models import CashAccount, Payable, SupplierPayment
-from apps.inventory.models import Category, Product, Unit, ValuationMethod, Warehouse
+from apps.finance.models import CashAccount, CustomerReceipt, Payable, Receivable, SupplierPayment
+from apps.inventory.models import Category, Product, StockBalance, StockLedgerEntry, Unit, ValuationMethod, Warehouse
 from apps.inventory.services import category_create, product_create, unit_create, warehouse_create
 from apps.purchasing import services as purchasing
 from apps.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn
+from apps.sales import services as sales
+from apps.sales.models import Delivery, Quotation, SalesOrder, SalesReturn
 from apps.suppliers.models import Supplier, SupplierProduct
 from apps.suppliers.services import supplier_create
 
@@ -796,8 +800,8 @@ def demo_loaded() -> bool:
 
 
 def load_demo() -> DemoResult:
-    """Load the demo company, then its purchasing history, in one transaction; do nothing that
-    is already there (a demo loaded before the purchasing history existed gets just that)."""
+    """Load the demo company, then its purchasing and sales histories, in one transaction; do
+    nothing that is already there (a demo loaded before a history existed gets just that)."""
     with transaction.atomic():
         created = False
         if not demo_loaded():
@@ -805,6 +809,9 @@ def load_demo() -> DemoResult:
             created = True
         if purchasing_history_missing():
             load_purchasing_history()
+            created = True
+        if sales_history_missing():
+            load_sales_history()
             created = True
         return DemoResult(created=created, counts=_counts())
 
@@ -1054,7 +1061,13 @@ def load_purchasing_history(today: datetime.date | None = None) -> None:
         (10, extra, receipt_without_order),
         (2, extra, pay_explicitly),
     ]
-    for _days_ago, _order, action in sorted(events, key=lambda event: (-event[0], event[1])):
+    _play(events)
+
+
+def _play(events: list[tuple[int, int, Callable[[], None]]]) -> None:
+    """Run (days ago, document, action) events oldest first, each document's in the order given,
+    so stock and open items move in the order of their dates."""
+    for _days_ago, _document, action in sorted(events, key=lambda event: (-event[0], event[1])):
         action()
 
 
@@ -1084,6 +1097,341 @@ def _share(qty: Decimal, share: Decimal, decimals: int) -> Decimal:
     """``share`` of ``qty`` rounded down to the unit's precision (at least one unit)."""
     step = Decimal(1).scaleb(-decimals)
     return max(step, (qty * share).quantize(step, ROUND_DOWN)).quantize(QTY_PLACES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sales history
+# ---------------------------------------------------------------------------------------------
+
+SALES_USERS = ("sales", "manager", "warehouse", "service", "finance")
+
+
+@dataclass(frozen=True)
+class DemoSale:
+    """One sales order of the demo: its customer (code), warehouse, date (days before today),
+    number of lines, the status it ends in, the deliveries against it (days ago, share of each
+    line's open quantity) and the day it was closed or cancelled. ``quotation``: the order comes
+    from a quotation converted that day. House accounts (no salesperson) are sold by the manager."""
+
+    key: str
+    customer: str
+    warehouse: str
+    days_ago: int
+    lines: int
+    status: str
+    deliveries: tuple[tuple[int, Decimal], ...] = ()
+    ended_days_ago: int | None = None
+    quotation: bool = False
+
+    @property
+    def confirmed(self) -> bool:
+        """Drafts, and an order cancelled the day it was drafted, were never confirmed."""
+        return self.status != "draft" and not (self.status == "cancelled" and self.ended_days_ago == self.days_ago)
+
+
+DEMO_SALES = [
+    DemoSale("S01", "KH0006", "SH01", 66, 3, "delivered", ((64, _ALL),)),
+    DemoSale("S02", "KH0002", "SH01", 60, 2, "delivered", ((59, _ALL),)),
+    DemoSale("S03", "KH0009", "SZ01", 52, 3, "closed", ((50, Decimal("0.6")),), ended_days_ago=44),
+    DemoSale("S04", "KH0004", "SH01", 46, 4, "delivered", ((44, Decimal("0.5")), (38, _ALL))),
+    DemoSale("S05", "KH0010", "SZ01", 38, 2, "delivered", ((36, _ALL),)),
+    DemoSale("S06", "KH0016", "SH01", 32, 3, "partially_delivered", ((30, Decimal("0.5")),)),
+    DemoSale("S07", "KH0014", "SH01", 27, 2, "cancelled", ended_days_ago=26),
+    DemoSale("S08", "KH0021", "SZ01", 20, 3, "partially_delivered", ((15, Decimal("0.4")),)),
+    DemoSale("S09", "KH0005", "SH01", 16, 2, "delivered", ((14, _ALL),), quotation=True),
+    DemoSale("S10", "KH0012", "SH01", 9, 3, "confirmed"),
+    DemoSale("S11", "KH0025", "SZ01", 6, 2, "confirmed"),
+    DemoSale("S12", "KH0003", "SH01", 2, 1, "cancelled", ended_days_ago=2),
+    DemoSale("S13", "KH0001", "SH01", 2, 2, "draft"),
+    DemoSale("S14", "KH0011", "SH01", 1, 3, "draft", quotation=True),
+]
+# Quotations that stay quotations: (customer, days ago, valid for days, lines, status).
+DEMO_QUOTATIONS = [
+    ("KH0026", 40, 30, 3, "sent"),  # expired ten days ago
+    ("KH0022", 25, 30, 2, "cancelled"),
+    ("KH0001", 5, 30, 3, "sent"),
+    ("KH0019", 0, 30, 4, "draft"),
+]
+# Contacts of the customers sold to: (role, e-mail user part or "").
+CONTACT_ROLES = [("采购", "purchase"), ("仓库收货", ""), ("财务对账", "finance")]
+
+
+def sales_history_missing() -> bool:
+    """The demo company has its purchasing history (stock to sell) but no sales yet."""
+    if SalesOrder.objects.exists() or Quotation.objects.exists() or not PurchaseReceipt.objects.exists():
+        return False
+    codes = {sale.customer for sale in DEMO_SALES} | {row[0] for row in DEMO_QUOTATIONS}
+    return User.objects.filter(username__in=SALES_USERS).count() == len(SALES_USERS) and Customer.objects.filter(
+        code__in=codes, is_active=True
+    ).count() == len(codes)
+
+
+def _sellable(product_id: int, warehouse_id: int, on: datetime.date) -> Decimal:
+    """What may still be sold of a product on a day without the stock card ever going below
+    zero: what came in up to that day, less everything gone out (whatever its date) and what
+    confirmed orders hold."""
+    entries = StockLedgerEntry.objects.filter(product_id=product_id, warehouse_id=warehouse_id)
+    inbound = entries.filter(qty__gt=0, date__lte=on).aggregate(total=Sum("qty"))["total"] or Decimal(0)
+    outbound = entries.filter(qty__lt=0).aggregate(total=Sum("qty"))["total"] or Decimal(0)
+    balance = StockBalance.objects.filter(product_id=product_id, warehouse_id=warehouse_id).first()
+    return inbound + outbound - (balance.reserved_qty if balance else Decimal(0))
+
+
+def load_sales_history(today: datetime.date | None = None) -> None:
+    """Two months of selling, through the services and dated back from ``today``: contacts of
+    the customers sold to; quotations (one sent and open, one expired, a draft, a cancelled one,
+    two converted into orders); the orders of ``DEMO_SALES`` in every status, the deliveries
+    against them (partial ones leave backorders) and one without an order; a return of damaged
+    goods and an exchange whose replacement was shipped; customer receipts (oldest first, in
+    part, and one allocated explicitly from the bank account), leaving receivables open and
+    some overdue; complaint tickets in every status.
+
+    The people are the demo's: the salesperson quotes, orders and confirms for their customers
+    (the manager for the house accounts), the warehouse clerk ships from SH01/SZ01, customer
+    service takes goods back and handles complaints, finance records the receipts. Orders take
+    only goods that are in stock on their day and not held for another order."""
+    today = today or timezone.localdate()
+    rng = random.Random(SEED + 3)
+    users = {user.username: user for user in User.objects.filter(username__in=SALES_USERS)}
+    seller, manager, clerk, service, cashier = (users[name] for name in SALES_USERS)
+    customers = {customer.code: customer for customer in Customer.objects.all()}
+    warehouses = {warehouse.code: warehouse for warehouse in Warehouse.objects.all()}
+    catalogue = list(Product.objects.filter(is_active=True).order_by("sku"))
+    bank = CashAccount.objects.filter(code=DEMO_BANK_ACCOUNT[0]).first()
+
+    def day(days_ago: int) -> datetime.date:
+        return today - datetime.timedelta(days=days_ago)
+
+    def seller_of(customer: Customer) -> User:
+        return seller if customer.salesperson_id == seller.pk else manager
+
+    def in_stock(warehouse: Warehouse, days_ago: int, count: int) -> list[dict]:
+        """``count`` lines of goods on hand in ``warehouse`` on that day, 15–30 % of each."""
+        candidates = []
+        for balance in StockBalance.objects.filter(warehouse=warehouse, qty__gt=0, product__is_active=True).order_by(
+            "product__sku"
+        ):
+            sellable = _sellable(balance.product_id, warehouse.pk, day(days_ago))
+            if sellable >= 8:
+                candidates.append((balance.product, sellable))
+        lines = []
+        for product, sellable in rng.sample(candidates, count):
+            share = Decimal(rng.randint(15, 30)) / 100
+            qty = max(Decimal(2), (sellable * share).quantize(Decimal(1), ROUND_DOWN))
+            lines.append(
+                {"product": product, "qty": qty, "unit_price": product.sale_price, "tax_rate": product.tax_rate}
+            )
+        return lines
+
+    def offered(count: int) -> list[dict]:
+        return [
+            {"product": product, "qty": Decimal(rng.choice([5, 10, 12, 20, 24, 50])), "tax_rate": product.tax_rate}
+            for product in rng.sample(catalogue, count)
+        ]
+
+    # Contacts of everyone the demo sells to (entered by their salesperson or the manager).
+    codes = list(dict.fromkeys([sale.customer for sale in DEMO_SALES] + [row[0] for row in DEMO_QUOTATIONS]))
+    for code in [*codes, "KH0024"]:
+        customer = customers[code]
+        for index, (role, mailbox) in enumerate(CONTACT_ROLES[: rng.choice([1, 2, 3])]):
+            contact_save(
+                contact=CustomerContact(customer=customer),
+                user=seller_of(customer),
+                name=customer.contact if index == 0 else _person(rng),
+                role=role,
+                phone=customer.phone if index == 0 else _mobile(rng),
+                email=f"{mailbox}.{customer.code.lower()}@example.com" if mailbox else "",
+                is_primary=index == 0,
+            )
+
+    orders: dict[str, SalesOrder] = {}
+    deliveries: dict[str, list[Delivery]] = {}
+    events: list[tuple[int, int, Callable[[], None]]] = []  # (days ago, order, action), oldest first
+
+    def place(spec: DemoSale) -> None:
+        customer = customers[spec.customer]
+        person = seller_of(customer)
+        lines = in_stock(warehouses[spec.warehouse], spec.days_ago, spec.lines)
+        if spec.quotation:
+            quotation = sales.quotation_create(
+                user=person,
+                customer=customer,
+                warehouse=warehouses[spec.warehouse],
+                date=day(spec.days_ago + 2),
+                valid_until=day(spec.days_ago + 2) + datetime.timedelta(days=30),
+                lines=lines,
+                note="含税价，报价30天内有效",
+            )
+            sales.quotation_send(quotation=quotation, user=person)
+            order = sales.quotation_convert(quotation=quotation, user=person, date=day(spec.days_ago))
+        else:
+            order = sales.sales_order_create(
+                user=person,
+                customer=customer,
+                warehouse=warehouses[spec.warehouse],
+                date=day(spec.days_ago),
+                delivery_date=day(spec.days_ago) + datetime.timedelta(days=3),
+                customer_reference=f"PO{day(spec.days_ago):%y%m%d}{rng.randint(10, 99)}",
+                lines=lines,
+            )
+        if spec.confirmed:
+            order = sales.sales_order_confirm(order=order, user=person)
+        orders[spec.key] = order
+
+    def deliver(spec: DemoSale, days_ago: int, share: Decimal) -> None:
+        order = orders[spec.key]
+        lines = []
+        for line in order.lines.select_related("product__unit").order_by("line_no"):
+            qty = line.open_qty if share == _ALL else _share(line.open_qty, share, line.product.unit.decimals)
+            if qty > 0:
+                lines.append({"sales_order_line": line, "qty": qty})
+        delivery = sales.delivery_create(user=clerk, sales_order=order, date=day(days_ago), lines=lines)
+        deliveries.setdefault(spec.key, []).append(sales.delivery_post(delivery=delivery, user=clerk))
+
+    def end(spec: DemoSale) -> None:
+        order = orders[spec.key]
+        person = seller_of(order.customer)
+        if spec.status == "closed":
+            sales.sales_order_close(order=order, user=person, reason="客户取消余下数量")
+        else:
+            sales.sales_order_cancel(order=order, user=person)
+
+    for index, spec in enumerate(DEMO_SALES):
+        events.append((spec.days_ago, index, lambda spec=spec: place(spec)))
+        for days_ago, share in spec.deliveries:
+            events.append((days_ago, index, lambda spec=spec, d=days_ago, s=share: deliver(spec, d, s)))
+        if spec.ended_days_ago is not None:
+            events.append((spec.ended_days_ago, index, lambda spec=spec: end(spec)))
+
+    def delivery_without_order() -> None:
+        customer = customers["KH0024"]
+        delivery = sales.delivery_create(
+            user=clerk,
+            customer=customer,
+            warehouse=warehouses["SH01"],
+            date=day(18),
+            lines=in_stock(warehouses["SH01"], 18, 2),
+            shipping_address=customer.address,
+            note="客户到仓自提，无销售订单",
+        )
+        sales.delivery_post(delivery=delivery, user=clerk)
+
+    def give_back(key: str, days_ago: int, **fields) -> SalesReturn:
+        delivery = deliveries[key][0]
+        line = delivery.lines.order_by("line_no").first()
+        document = sales.sales_return_create(
+            user=service,
+            delivery=delivery,
+            date=day(days_ago),
+            lines=[{"delivery_line": line, "qty": max(Decimal(1), (line.qty / 4).quantize(Decimal(1), ROUND_DOWN))}],
+            **fields,
+        )
+        return sales.sales_return_post(sales_return=document, user=service)
+
+    def damaged_return() -> None:
+        give_back("S09", 9, reason="damaged", reason_note="外包装破损，客户拒收")
+
+    def exchange() -> None:
+        document = give_back("S05", 30, reason="wrong_item", reason_note="发错规格，客户要求换货", is_exchange=True)
+        replacement = document.replacements.get()
+        replacement = sales.delivery_update(delivery=replacement, user=clerk, date=day(29))
+        sales.delivery_post(delivery=replacement, user=clerk)
+
+    def receive(code: str, days_ago: int, *, share: Decimal | None = None, explicit: bool = False, **fields) -> None:
+        customer = customers[code]
+        items = list(
+            Receivable.objects.filter(customer=customer, status="open", amount__gt=0).order_by("due_date", "id")
+        )
+        allocations = []
+        if explicit:
+            amount = items[0].outstanding
+            allocations = [{"receivable": items[0], "amount": amount}]
+            fields["account"] = bank
+        else:
+            owed = sum((item.outstanding for item in items), Decimal(0))
+            amount = owed if share is None else (owed * share).quantize(Decimal(1), ROUND_DOWN)
+        receipt = finance.customer_receipt_create(
+            user=cashier, customer=customer, amount=amount, allocations=allocations, date=day(days_ago), **fields
+        )
+        finance.customer_receipt_post(receipt=receipt, user=cashier)
+
+    extra = len(DEMO_SALES)
+    events += [
+        (40, extra, lambda: receive("KH0006", 40, reference="银行转账")),
+        (30, extra, exchange),
+        (28, extra, lambda: receive("KH0002", 28, share=Decimal("0.5"), reference="现金")),
+        (18, extra, delivery_without_order),
+        (10, extra, lambda: receive("KH0004", 10, explicit=True, reference="网银转账")),
+        (9, extra, damaged_return),
+    ]
+    _play(events)
+
+    # Quotations that are still quotations.
+    for code, days_ago, valid_days, count, status in DEMO_QUOTATIONS:
+        customer = customers[code]
+        person = seller_of(customer)
+        quotation = sales.quotation_create(
+            user=person,
+            customer=customer,
+            warehouse=warehouses["SH01"],
+            date=day(days_ago),
+            valid_until=day(days_ago) + datetime.timedelta(days=valid_days),
+            lines=offered(count),
+        )
+        if status == "sent":
+            sales.quotation_send(quotation=quotation, user=person)
+        elif status == "cancelled":
+            sales.quotation_cancel(quotation=quotation, user=person)
+
+    # Complaints and feedback, one ticket in each status (the last two open).
+    returned = deliveries["S09"][0].returns.get()
+    tickets = [
+        (
+            "KH0006",
+            "feedback",
+            "low",
+            "希望每月初提供月结对账单",
+            "",
+            [ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED],
+        ),
+        (
+            "KH0005",
+            "quality",
+            "high",
+            "部分商品外包装破损",
+            returned.number,
+            [ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED],
+        ),
+        (
+            "KH0010",
+            "delivery",
+            "normal",
+            "发货规格与订单不符",
+            deliveries["S05"][0].number,
+            [ComplaintStatus.IN_PROGRESS],
+        ),
+        ("KH0016", "delivery", "high", "余下货物何时发货？", orders["S06"].number, []),
+        ("KH0002", "billing", "normal", "对账单金额有疑问", "", []),
+    ]
+    for code, category, priority, subject, document, moves in tickets:
+        complaint = complaint_create(
+            user=service,
+            customer=customers[code],
+            subject=subject,
+            category=category,
+            priority=priority,
+            document_number=document,
+            assignee=service if moves or priority == "high" else None,
+        )
+        for status in moves:
+            if status == ComplaintStatus.IN_PROGRESS:
+                complaint_note(complaint=complaint, user=service, text="已联系客户，核实情况中")
+            complaint = complaint_move(
+                complaint=complaint,
+                user=service,
+                status=status,
+                resolution="已按退货/换货处理，客户确认" if status == ComplaintStatus.RESOLVED else "",
+            )
 
 
 def _check_free(products: list[dict], suppliers: list[dict], customers: list[dict]) -> None:
@@ -1128,6 +1476,14 @@ def _counts() -> dict[str, int]:
         "purchase returns": PurchaseReturn.objects.count(),
         "payables": Payable.objects.count(),
         "supplier payments": SupplierPayment.objects.count(),
+        "customer contacts": CustomerContact.objects.count(),
+        "quotations": Quotation.objects.count(),
+        "sales orders": SalesOrder.objects.count(),
+        "deliveries": Delivery.objects.count(),
+        "sales returns": SalesReturn.objects.count(),
+        "receivables": Receivable.objects.count(),
+        "customer receipts": CustomerReceipt.objects.count(),
+        "complaints": Complaint.objects.count(),
     }
 
 

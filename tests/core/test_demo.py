@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
@@ -25,10 +25,11 @@ from apps.core.demo import (
     partner_rows,
     product_rows,
 )
-from apps.customers.models import Customer
-from apps.finance.models import CashAccount, Payable, SupplierPayment
+from apps.customers.models import Complaint, Customer, CustomerContact
+from apps.finance.models import CashAccount, CustomerReceipt, Payable, Receivable, SupplierPayment
 from apps.inventory.models import Category, Product, StockBalance, StockLedgerEntry, Unit, Warehouse
 from apps.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn
+from apps.sales.models import Delivery, Quotation, SalesOrder, SalesReturn
 from apps.suppliers.models import Supplier, SupplierProduct
 from tests.factories import SupplierFactory
 
@@ -36,9 +37,13 @@ from tests.factories import SupplierFactory
 def _snapshot():
     models = [Warehouse, Unit, Category, Product, Supplier, Customer, User, SupplierProduct]
     models += [PurchaseOrder, PurchaseReceipt, PurchaseReturn, SupplierPayment, CashAccount]
+    models += [Quotation, SalesOrder, Delivery, SalesReturn, CustomerReceipt]
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update({f"history {model.__name__}": get_history_model_for_model(model).objects.count() for model in models})
     counts["payables"] = list(Payable.objects.order_by("id").values_list("amount", "paid", "credited", "status"))
+    counts["receivables"] = list(Receivable.objects.order_by("id").values_list("amount", "paid", "credited", "status"))
+    counts["contacts"] = CustomerContact.objects.count()
+    counts["complaints"] = list(Complaint.objects.order_by("id").values_list("status", flat=True))
     counts["ledger entries"] = StockLedgerEntry.objects.count()
     return counts
 
@@ -243,12 +248,152 @@ class TestLoadedDemo:
         assert not StockBalance.objects.filter(ordered_qty__lt=0).exists()
 
     def test_the_books_agree(self, demo):
-        from apps.finance.checks import check_payables
+        from apps.finance.checks import check_payables, check_receivables
+        from apps.inventory.selectors import stock_violations
         from apps.purchasing.checks import check_documents_match_payables, check_ordered_matches_orders
+        from apps.sales.checks import check_documents_match_receivables, check_reserved_matches_orders
 
         assert check_payables() == []
         assert check_documents_match_payables() == []
         assert check_ordered_matches_orders() == []
+        assert check_receivables() == []
+        assert check_documents_match_receivables() == []
+        assert check_reserved_matches_orders() == []
+        assert {kind: list(found) for kind, found in stock_violations().items() if found} == {}
+
+    # --- sales ------------------------------------------------------------------------------
+
+    def test_sales_orders_in_every_status_by_their_salesperson(self, demo):
+        orders = list(SalesOrder.objects.select_related("customer", "created_by", "confirmed_by"))
+        assert Counter(o.status for o in orders) == {
+            "draft": 2,
+            "confirmed": 2,
+            "partially_delivered": 2,
+            "delivered": 5,
+            "closed": 1,
+            "cancelled": 2,
+        }
+        for order in orders:
+            # The salesperson sells to their customers, the manager to the house accounts.
+            assert order.created_by.username == ("sales" if order.customer.salesperson_id else "manager")
+            lines = list(order.lines.all())
+            assert lines and order.total == sum(line.net_amount + line.tax_amount for line in lines)
+            if order.status == "delivered":
+                assert all(line.delivered_qty == line.qty for line in lines)
+            if order.status == "partially_delivered":
+                assert all(0 < line.delivered_qty < line.qty for line in lines)
+            if order.status in ("draft", "confirmed", "cancelled"):
+                assert all(line.delivered_qty == 0 for line in lines)
+            if order.status in ("confirmed", "partially_delivered", "delivered", "closed"):
+                assert order.confirmed_by == order.created_by and order.confirmed_at
+        assert sum(o.confirmed_by_id is not None for o in orders) == 11  # a cancelled draft never was
+        assert not any(o.credit_override_reason for o in orders)
+        assert {o.warehouse.code for o in orders} == {"SH01", "SZ01"}
+
+    def test_quotations_sent_expired_converted_and_cancelled(self, demo):
+        today = timezone.localdate()
+        quotations = list(Quotation.objects.select_related("created_by"))
+        assert Counter(q.status for q in quotations) == {"draft": 1, "sent": 2, "converted": 2, "cancelled": 1}
+        assert {q.created_by.username for q in quotations} == {"sales"}
+        sent = sorted(q.valid_until for q in quotations if q.status == "sent")
+        assert sent[0] < today < sent[1]  # one has expired, one is still open
+        for quotation in (q for q in quotations if q.status == "converted"):
+            order = quotation.orders.get()
+            assert order.total == quotation.total and order.date > quotation.date
+            assert quotation.valid_until >= today
+
+    def test_deliveries_returns_and_an_exchange(self, demo):
+        deliveries = list(Delivery.objects.select_related("created_by"))
+        assert len(deliveries) == 11
+        # The warehouse drafts and posts them; an exchange's replacement is drafted by the return.
+        assert {(d.status, d.created_by.username, d.replaces_id is not None) for d in deliveries} == {
+            ("posted", "warehouse", False),
+            ("posted", "service", True),
+        }
+        posted_by = get_history_model_for_model(Delivery).objects.filter(status="posted")
+        assert set(posted_by.values_list("history_user__username", flat=True)) == {"warehouse"}
+        assert sum(d.sales_order_id is None and d.replaces_id is None for d in deliveries) == 1
+        for delivery in deliveries:
+            lines = list(delivery.lines.all())
+            assert all(line.unit_cost > 0 and line.cost_amount > 0 for line in lines)
+            assert delivery.total_cost == sum(line.cost_amount for line in lines)
+            assert delivery.total > delivery.total_cost  # sold above cost
+        returns = list(SalesReturn.objects.select_related("created_by", "delivery"))
+        assert sorted((r.status, r.reason, r.is_exchange, r.created_by.username) for r in returns) == [
+            ("posted", "damaged", False, "service"),
+            ("posted", "wrong_item", True, "service"),
+        ]
+        exchange = next(r for r in returns if r.is_exchange)
+        replacement = exchange.replacements.get()
+        assert replacement.status == "posted" and replacement.date > exchange.date
+        assert [(line.product_id, line.qty) for line in replacement.lines.all()] == [
+            (line.product_id, line.qty) for line in exchange.lines.all()
+        ]
+        for sales_return in returns:
+            line = sales_return.lines.get()
+            assert line.delivery_line.returned_qty == line.qty
+            assert line.unit_cost == line.delivery_line.unit_cost  # back at the delivery's cost
+
+    def test_receivables_receipts_and_balances(self, demo):
+        today = timezone.localdate()
+        items = list(Receivable.objects.select_related("customer"))
+        assert len(items) == 13  # 11 deliveries, 2 credit notes
+        assert sum(item.amount < 0 for item in items) == 2
+        still_owed = [item for item in items if item.status == "open" and item.outstanding > 0]
+        overdue = [item for item in still_owed if item.due_date < today]
+        assert len(still_owed) >= 6 and 3 <= len(overdue) < len(still_owed)
+        assert any(0 < item.paid < item.amount for item in items)  # one paid in part
+        receipts = list(CustomerReceipt.objects.select_related("created_by", "account"))
+        assert {(r.status, r.created_by.username) for r in receipts} == {("posted", "finance")}
+        assert {r.account.kind for r in receipts} == {"cash", "bank"}
+        for receipt in receipts:
+            assert receipt.allocations.aggregate(total=Sum("amount"))["total"] == receipt.amount
+        for customer in Customer.objects.filter(deliveries__isnull=False).distinct():
+            delivered = Delivery.objects.filter(customer=customer, status="posted").aggregate(t=Sum("total"))["t"]
+            returned = SalesReturn.objects.filter(customer=customer, status="posted").aggregate(t=Sum("total"))["t"]
+            received = CustomerReceipt.objects.filter(customer=customer, status="posted").aggregate(t=Sum("amount"))[
+                "t"
+            ]
+            owed = [item.outstanding for item in items if item.customer_id == customer.pk]
+            assert sum(owed) == delivered - (returned or 0) - (received or 0)
+
+    def test_stock_reserved_for_open_orders_only(self, demo):
+        reserved = Counter()
+        for order in SalesOrder.objects.filter(status__in=["confirmed", "partially_delivered"]):
+            for line in order.lines.all():
+                reserved[(line.product_id, order.warehouse_id)] += line.qty - line.delivered_qty
+        found = {(b.product_id, b.warehouse_id): b.reserved_qty for b in StockBalance.objects.exclude(reserved_qty=0)}
+        assert found == dict(reserved) and found
+        # Nothing promised is missing: every reservation is on the shelf.
+        assert not StockBalance.objects.filter(reserved_qty__gt=models.F("qty")).exists()
+
+    def test_complaints_in_every_status_with_their_history(self, demo):
+        complaints = list(Complaint.objects.select_related("customer", "assignee"))
+        assert Counter(c.status for c in complaints) == {"open": 2, "in_progress": 1, "resolved": 1, "closed": 1}
+        for complaint in complaints:
+            notes = list(complaint.notes.all())
+            assert notes[0].status_to == "open"
+            moves = [note.status_to for note in notes if note.status_to]
+            assert moves[-1] == complaint.status
+            if complaint.status in ("resolved", "closed"):
+                assert complaint.resolution and complaint.resolved_at
+            if complaint.document_number:
+                documents = [SalesOrder, Delivery, SalesReturn]
+                assert any(
+                    m.objects.filter(number=complaint.document_number, customer=complaint.customer).exists()
+                    for m in documents
+                )
+        assert {c.assignee.username for c in complaints if c.assignee} == {"service"}
+        assert any(c.assignee is None for c in complaints)
+
+    def test_the_customers_sold_to_have_contacts(self, demo):
+        sold_to = set(SalesOrder.objects.values_list("customer", flat=True))
+        sold_to |= set(Delivery.objects.values_list("customer", flat=True))
+        with_contacts = Counter(CustomerContact.objects.values_list("customer", flat=True))
+        assert sold_to <= set(with_contacts)
+        primaries = Counter(CustomerContact.objects.filter(is_primary=True).values_list("customer", flat=True))
+        assert primaries == Counter(dict.fromkeys(with_contacts, 1))
+        assert max(with_contacts.values()) > 1
 
 
 def test_ean13_check_digit():
@@ -283,6 +428,22 @@ def test_command_loads_then_says_already_loaded(db):
     for username, department, _name in DEMO_USERS:
         assert username in out.getvalue() and department in out.getvalue()
     assert _snapshot() == before
+
+
+def test_a_demo_loaded_before_the_sales_history_gets_just_that(db, monkeypatch):
+    import apps.core.demo as demo
+
+    monkeypatch.setattr(demo, "sales_history_missing", lambda: False)
+    load_demo()
+    assert not SalesOrder.objects.exists()
+    before = {model: model.objects.count() for model in (Product, Customer, PurchaseReceipt, Payable)}
+    monkeypatch.undo()
+
+    again = load_demo()
+
+    assert again.created
+    assert {model: model.objects.count() for model in before} == before
+    assert (again.counts["sales orders"], again.counts["deliveries"], again.counts["complaints"]) == (14, 11, 5)
 
 
 def test_refuses_a_database_with_colliding_records(db):
