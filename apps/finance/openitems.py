@@ -249,14 +249,17 @@ class OpenItemBook:
 
     def release(self, allocations: list) -> None:
         """Undo the allocations of a payment or receipt being cancelled: their items owe those
-        amounts again."""
+        amounts again, and the partner's open notes settle them (oldest first)."""
         if not allocations:
             return
-        self.lock_partner(getattr(getattr(allocations[0], self.document_field), self.partner_id))
+        partner_id = getattr(getattr(allocations[0], self.document_field), self.partner_id)
+        self.lock_partner(partner_id)
         for allocation in allocations:
             item = self.item.objects.select_for_update().get(pk=getattr(allocation, f"{self.item_field}_id"))
             item.paid -= allocation.amount
             self._save(item)
+        # An open note (a return of goods already paid for) now settles what is owed again.
+        self._net(partner_id)
 
     def balance(self, partner_id: int) -> Decimal:
         """What is owed overall (items minus open notes)."""

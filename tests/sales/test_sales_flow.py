@@ -349,3 +349,27 @@ def test_a_quotation_converts_into_an_order_while_valid(world):
         services.quotation_convert(quotation=expired, user=world["seller"])
     assert refused.value.code == "invalid_state"
     assert SalesOrder.objects.count() == 1
+
+
+def test_cancelling_a_receipt_lets_an_open_credit_note_settle_what_is_owed_again(world):
+    from apps.finance.checks import check_receivables
+
+    order = services.sales_order_confirm(order=order_for(world, qty="5"), user=world["seller"])
+    delivery = deliver(world, order, "5")  # 452.00 owed
+    receipt = finance.customer_receipt_create(user=world["finance"], customer=world["customer"], amount=D("452"))
+    receipt = finance.customer_receipt_post(receipt=receipt, user=world["finance"])
+    services.sales_return_post(
+        sales_return=services.sales_return_create(
+            user=world["service"], delivery=delivery, lines=[{"delivery_line": delivery.lines.get(), "qty": D(1)}]
+        ),
+        user=world["service"],
+    )
+    # Paid in full, so the credit note of 90.40 stays open: the customer is owed it.
+    assert receivables.customer_balance(world["customer"].pk) == D("-90.40")
+
+    finance.customer_receipt_cancel(receipt=receipt, user=world["finance"])
+
+    item = Receivable.objects.get(source_number=delivery.number)
+    assert (item.outstanding, item.credited) == (D("361.60"), D("90.40"))
+    assert receivables.customer_balance(world["customer"].pk) == D("361.60")
+    assert check_receivables() == []
