@@ -60,6 +60,7 @@ MENU = [
             MenuEntry(_("Quotations"), "sales:quotation-list", "sales.view_quotation"),
             MenuEntry(_("Sales orders"), "sales:order-list", "sales.view_salesorder"),
             MenuEntry(_("Deliveries"), "sales:delivery-list", "sales.view_delivery"),
+            MenuEntry(_("Sales reports"), "reports:sales", "sales.view_sales_report"),
         ],
     ),
     (
@@ -78,6 +79,7 @@ MENU = [
             MenuEntry(_("Payables"), "finance:payable-list", "finance.view_payable"),
             MenuEntry(_("Supplier payments"), "finance:payment-list", "finance.view_supplierpayment"),
             MenuEntry(_("AP ageing"), "reports:ap-aging", "finance.view_payable"),
+            MenuEntry(_("AR ageing"), "reports:ar-aging", "finance.view_receivable"),
         ],
     ),
     (

@@ -92,6 +92,8 @@ EXTRA_PERMISSIONS = [
     ("inventory.view_cost", {WAREHOUSE, PURCHASING, FINANCE, MANAGEMENT}),
     ("sales.confirm_salesorder", {SALES, MANAGEMENT}),
     ("sales.override_credit_limit", {MANAGEMENT}),
+    # Sales figures: sales (their own customers), finance and management; margins need view_cost.
+    ("sales.view_sales_report", {SALES, FINANCE, MANAGEMENT}),
     ("sales.post_delivery", {WAREHOUSE, MANAGEMENT}),
     ("sales.post_salesreturn", {WAREHOUSE, CUSTOMER_SERVICE, MANAGEMENT}),
     ("finance.post_customerreceipt", {FINANCE, MANAGEMENT}),

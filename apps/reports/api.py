@@ -46,9 +46,8 @@ VIEW_RECEIPTS = "purchasing.view_purchasereceipt"
 VIEW_PAYABLES = "finance.view_payable"
 VIEW_RECEIVABLES = "finance.view_receivable"
 VIEW_COST = "inventory.view_cost"
-# The sales report's readers: who takes sales orders (sales, management) and who sees customer
-# receipts (finance). Not the warehouse nor customer service.
-SALES_READERS = ("sales.add_salesorder", "finance.view_customerreceipt")
+# The sales reports' readers: sales (their own customers), finance and management.
+SALES_READERS = ("sales.view_sales_report",)
 
 
 def _qty(label, **kwargs):

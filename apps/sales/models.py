@@ -127,6 +127,7 @@ class SalesOrder(PricedDocument):
         permissions = [
             ("confirm_salesorder", _("Can confirm and close sales orders")),
             ("override_credit_limit", _("Can confirm sales orders above the customer's credit limit")),
+            ("view_sales_report", _("Can read the sales reports")),
         ]
 
     @property
