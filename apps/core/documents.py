@@ -15,6 +15,9 @@ A document app's services call these and add their own rules; for example::
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import UniqueConstraint
@@ -156,3 +159,64 @@ def check_same_as(source: Document, **fields) -> None:
             ]
     if errors:
         raise ValidationError(errors)
+
+
+def lines_against(
+    source: Document | None,
+    lines: list[dict] | None,
+    *,
+    ref: str,
+    copy: dict[str, str],
+    force: dict[str, str] | None = None,
+    required: bool = False,
+) -> list[dict] | None:
+    """Lines of a document made against ``source`` (a delivery against its order, a return
+    against its delivery), each checked against the ``ref`` line it names: that line must be on
+    ``source`` and the product must be its. The fields of ``copy`` ({line field: source line
+    field}) default to the source line's; those of ``force`` are always the source line's (a
+    return goes back at what it came in at). ``required``: against a source, every line must
+    name one. 400 ``{"lines": [...]}`` on any mismatch."""
+    if lines is None:
+        return None
+    result, errors = [], []
+    for number, line in enumerate(lines, start=1):
+        line = dict(line)
+        source_line = line.get(ref)
+        if source_line is not None:
+            if source is None or source_line.document_id != source.pk:
+                errors.append(
+                    _("Line %(line)s: the line it refers to is not on %(number)s.")
+                    % {"line": number, "number": source.number if source is not None else "—"}
+                )
+            elif line.get("product") is not None and line["product"].pk != source_line.product_id:
+                errors.append(
+                    _("Line %(line)s: the product differs from the line it refers to (%(sku)s).")
+                    % {"line": number, "sku": source_line.product.sku}
+                )
+            else:
+                line.setdefault("product", source_line.product)
+                for name, source_name in copy.items():
+                    if line.get(name) is None:
+                        line[name] = getattr(source_line, source_name)
+                for name, source_name in (force or {}).items():
+                    line[name] = getattr(source_line, source_name)
+        elif required and source is not None:
+            errors.append(
+                _("Line %(line)s: name the line of %(number)s it returns.") % {"line": number, "number": source.number}
+            )
+        result.append(line)
+    refuse_lines(errors)
+    return result
+
+
+def qty_by_source_line(lines, ref: str) -> dict[int, Decimal]:
+    """{source line id: quantity} of ``lines`` (saved lines or line dicts) that name a ``ref``
+    line: what a document takes from each line of the document it is against."""
+    result: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        source_line, qty = (
+            (line.get(ref), line.get("qty")) if isinstance(line, dict) else (getattr(line, ref), line.qty)
+        )
+        if source_line is not None and qty is not None:
+            result[source_line.pk] += Decimal(qty)
+    return result

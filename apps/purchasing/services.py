@@ -26,7 +26,9 @@ from apps.core.documents import (
     document_create,
     document_update,
     given_fields,
+    lines_against,
     lock,
+    qty_by_source_line,
     refuse_lines,
     require_fields,
     require_status,
@@ -316,34 +318,19 @@ def _receipt_lines(order: PurchaseOrder | None, lines: list[dict] | None) -> lis
             for line in order.lines.select_related("product").order_by("line_no")
             if line.open_qty > 0
         ]
-    if lines is None:
-        return None
-    result, errors = [], []
-    for number, line in enumerate(lines, start=1):
-        line = dict(line)
-        order_line = line.get("purchase_order_line")
-        if order_line is not None:
-            if order is None or order_line.document_id != order.pk:
-                errors.append(_("Line %(line)s: the order line is not on this receipt's order.") % {"line": number})
-            elif line.get("product") is not None and line["product"].pk != order_line.product_id:
-                errors.append(
-                    _("Line %(line)s: the product differs from its order line (%(sku)s).")
-                    % {"line": number, "sku": order_line.product.sku}
-                )
-            else:
-                line.setdefault("product", order_line.product)
-                if line.get("unit_cost") is None:
-                    line["unit_cost"] = order_line.unit_price
-                if line.get("tax_rate") is None:
-                    line["tax_rate"] = order_line.tax_rate
+    lines = lines_against(
+        order,
+        lines,
+        ref="purchase_order_line",
+        copy={"unit_cost": "unit_price", "tax_rate": "tax_rate"},
+    )
+    for line in lines or []:
         product = line.get("product")
         if line.get("unit_cost") is None and isinstance(product, Product):
             line["unit_cost"] = product.purchase_price
         if line.get("tax_rate") is None:
             line.pop("tax_rate", None)
-        result.append(line)
-    _line_errors(errors)
-    return result
+    return lines
 
 
 def _check_receipt_header(order: PurchaseOrder | None, supplier: Supplier | None, warehouse: Warehouse | None) -> None:
@@ -353,12 +340,7 @@ def _check_receipt_header(order: PurchaseOrder | None, supplier: Supplier | None
 
 def _receiving(lines) -> dict[int, Decimal]:
     """{order line id: qty} of receipt lines (saved lines or line dicts)."""
-    result: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        order_line = line.get("purchase_order_line") if isinstance(line, dict) else line.purchase_order_line
-        if order_line is not None:
-            result[order_line.pk] += Decimal(line["qty"] if isinstance(line, dict) else line.qty)
-    return result
+    return qty_by_source_line(lines, "purchase_order_line")
 
 
 def _precheck_receipt(order: PurchaseOrder | None, lines: list[dict] | None) -> None:
@@ -593,32 +575,18 @@ def purchase_receipt_cancel(*, receipt: PurchaseReceipt, user) -> PurchaseReceip
 def _return_lines(receipt: PurchaseReceipt | None, lines: list[dict] | None) -> list[dict] | None:
     """Lines with their defaults: against a receipt, each line's cost and rate are its receipt
     line's (a return goes back at what it came in at)."""
-    if lines is None:
-        return None
-    result, errors = [], []
-    for number, line in enumerate(lines, start=1):
-        line = dict(line)
-        receipt_line = line.get("purchase_receipt_line")
-        if receipt_line is not None:
-            if receipt is None or receipt_line.document_id != receipt.pk:
-                errors.append(_("Line %(line)s: the receipt line is not on this return's receipt.") % {"line": number})
-            elif line.get("product") is not None and line["product"].pk != receipt_line.product_id:
-                errors.append(
-                    _("Line %(line)s: the product differs from its receipt line (%(sku)s).")
-                    % {"line": number, "sku": receipt_line.product.sku}
-                )
-            else:
-                line.setdefault("product", receipt_line.product)
-                line["unit_cost"] = receipt_line.unit_cost
-                if line.get("tax_rate") is None:
-                    line["tax_rate"] = receipt_line.tax_rate
-        elif receipt is not None:
-            errors.append(_("Line %(line)s: name the receipt line this line returns.") % {"line": number})
+    lines = lines_against(
+        receipt,
+        lines,
+        ref="purchase_receipt_line",
+        copy={"tax_rate": "tax_rate"},
+        force={"unit_cost": "unit_cost"},
+        required=True,
+    )
+    for line in lines or []:
         if line.get("tax_rate") is None:
             line.pop("tax_rate", None)
-        result.append(line)
-    _line_errors(errors)
-    return result
+    return lines
 
 
 def _check_over_return(receipt_lines: dict[int, PurchaseReceiptLine], returning: dict[int, Decimal]) -> None:
@@ -649,12 +617,7 @@ def _check_over_return(receipt_lines: dict[int, PurchaseReceiptLine], returning:
 
 
 def _returning(lines) -> dict[int, Decimal]:
-    result: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        receipt_line = line.get("purchase_receipt_line") if isinstance(line, dict) else line.purchase_receipt_line
-        if receipt_line is not None:
-            result[receipt_line.pk] += Decimal(line["qty"] if isinstance(line, dict) else line.qty)
-    return result
+    return qty_by_source_line(lines, "purchase_receipt_line")
 
 
 def _check_receipt_posted(receipt: PurchaseReceipt) -> None:

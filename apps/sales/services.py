@@ -29,8 +29,9 @@ from apps.core.documents import (
     document_create,
     document_update,
     given_fields,
+    lines_against,
     lock,
-    refuse_lines,
+    qty_by_source_line,
     require_fields,
     require_status,
     set_status,
@@ -134,14 +135,7 @@ def _over(code: str, message: str, line, qty: Decimal, left: Decimal, done: Deci
     )
 
 
-def _sum_by(lines, ref: str) -> dict[int, Decimal]:
-    """{source line id: qty} of lines (saved lines or line dicts) against ``ref``."""
-    result: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        source_line = line.get(ref) if isinstance(line, dict) else getattr(line, ref)
-        if source_line is not None and (line["qty"] if isinstance(line, dict) else line.qty) is not None:
-            result[source_line.pk] += Decimal(line["qty"] if isinstance(line, dict) else line.qty)
-    return result
+_sum_by = qty_by_source_line
 
 
 # --- Quotations (报价单) ----------------------------------------------------------------------
@@ -493,41 +487,15 @@ def _delivery_lines(order: SalesOrder | None, lines: list[dict] | None) -> list[
             for line in order.lines.select_related("product").order_by("line_no")
             if line.open_qty > 0
         ]
-    return _lines_against(order, lines, ref="sales_order_line", copy=("unit_price", "tax_rate"), required=False)
+    return _lines_against(order, lines, ref="sales_order_line", required=False)
 
 
-def _lines_against(source, lines: list[dict] | None, *, ref: str, copy: tuple[str, ...], required: bool):
-    """Lines checked against their ``ref`` line on ``source``: the product must match, and the
-    ``copy`` fields default to the source line's. ``required``: every line must name one."""
-    if lines is None:
-        return None
-    result, errors = [], []
-    for number, line in enumerate(lines, start=1):
-        line = dict(line)
-        source_line = line.get(ref)
-        if source_line is not None:
-            if source is None or source_line.document_id != source.pk:
-                errors.append(
-                    _("Line %(line)s: the line it refers to is not on %(number)s.")
-                    % {"line": number, "number": source.number if source is not None else "—"}
-                )
-            elif line.get("product") is not None and line["product"].pk != source_line.product_id:
-                errors.append(
-                    _("Line %(line)s: the product differs from the line it refers to (%(sku)s).")
-                    % {"line": number, "sku": source_line.product.sku}
-                )
-            else:
-                line.setdefault("product", source_line.product)
-                for name in copy:
-                    if line.get(name) is None:
-                        line[name] = getattr(source_line, name)
-        elif required and source is not None:
-            errors.append(
-                _("Line %(line)s: name the line of %(number)s it returns.") % {"line": number, "number": source.number}
-            )
-        result.append(line)
-    refuse_lines(errors)
-    return _priced_lines(result)
+def _lines_against(source, lines: list[dict] | None, *, ref: str, required: bool) -> list[dict] | None:
+    """Lines checked against their ``ref`` line on ``source``; price and rate default to it."""
+    lines = lines_against(
+        source, lines, ref=ref, copy={"unit_price": "unit_price", "tax_rate": "tax_rate"}, required=required
+    )
+    return _priced_lines(lines)
 
 
 def _precheck_delivery(order: SalesOrder | None, lines: list[dict] | None) -> None:
@@ -777,7 +745,7 @@ def _precheck_return(delivery: Delivery | None, lines: list[dict] | None) -> Non
 
 
 def _return_lines(delivery: Delivery | None, lines: list[dict] | None) -> list[dict] | None:
-    return _lines_against(delivery, lines, ref="delivery_line", copy=("unit_price", "tax_rate"), required=True)
+    return _lines_against(delivery, lines, ref="delivery_line", required=True)
 
 
 @transaction.atomic

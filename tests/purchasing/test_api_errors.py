@@ -295,7 +295,7 @@ def test_a_receipt_line_of_another_order_is_a_400(world):
         400,
     )
 
-    assert "not on this receipt's order" in body["lines"][0]
+    assert "the line it refers to is not on" in body["lines"][0]
     assert snapshot() == before
 
 
