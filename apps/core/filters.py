@@ -54,6 +54,21 @@ class SearchFilterSet(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", label=_("Search"))
 
     search_fields: tuple[str, ...] = ()
+    # Orderings by cost (purchase price, stock value, average cost): only for users who may see
+    # costs (inventory.view_cost); for others they are not a choice (400), so even the order of
+    # costs stays hidden.
+    cost_orderings: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if self.cost_orderings and not (user is not None and user.has_perm("inventory.view_cost")):
+            ordering = self.filters["ordering"]
+            for name in self.cost_orderings:
+                ordering.param_map.pop(name, None)
+            ordering.extra["choices"] = [
+                choice for choice in ordering.extra["choices"] if choice[0].lstrip("-") not in self.cost_orderings
+            ]
 
     def filter_search(self, queryset, name, value):
         for word in value.split()[:5]:

@@ -39,6 +39,7 @@ class ProductFilter(SearchFilterSet):
     search_fields = ("sku", "name", "spec", "barcode", "name_pinyin")
     category = filters.ModelChoiceFilter(queryset=Category.objects.all(), method="filter_category", label=_("category"))
     ordering = ordering("sku", "name", "purchase_price", "sale_price", "safety_stock", "category__name")
+    cost_orderings = ("purchase_price",)
 
     class Meta:
         model = Product
@@ -90,6 +91,7 @@ class StockBalanceFilter(SearchFilterSet):
         "average_cost",
         "product__safety_stock",
     )
+    cost_orderings = ("value", "average_cost")
 
     class Meta:
         model = StockBalance

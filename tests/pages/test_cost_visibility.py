@@ -48,3 +48,23 @@ def test_product_pages_show_the_purchase_price_only_to_those_who_see_costs(clien
     assert "80.00" in listing and "80.00" in detail
     assert ("43.21" in listing) is sees
     assert ("43.21" in detail) is sees
+
+
+@pytest.mark.parametrize(
+    ("url", "ordering"),
+    [
+        ("/api/v1/products/", "purchase_price"),
+        ("/api/v1/products/", "-purchase_price"),
+        ("/api/v1/stock-balances/", "value"),
+        ("/api/v1/stock-balances/", "-average_cost"),
+    ],
+)
+def test_sorting_by_cost_is_refused_to_those_who_may_not_see_costs(api_as, stock, url, ordering):
+    refused = api_as("sales").get(url, {"ordering": ordering})
+    allowed = api_as("purchasing").get(url, {"ordering": ordering})
+
+    assert refused.status_code == 400
+    assert "ordering" in refused.json()
+    assert allowed.status_code == 200
+    assert allowed.json()["count"] == 1
+    assert api_as("sales").get(url, {"ordering": "-sale_price" if "products" in url else "qty"}).status_code == 200
