@@ -31,7 +31,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -428,7 +427,9 @@ def add_to_balances(column: str, warehouse_id: int, deltas: dict[int, Decimal]) 
         return
     balances = lock_balances({(product, warehouse_id) for product in deltas})
     for (product, _warehouse), balance in balances.items():
-        StockBalance.objects.filter(pk=balance.pk).update(**{column: F(column) + deltas[product]})
+        # The row is locked and freshly read, so the sum is made in Decimal here: SQLite would
+        # add in floating point (5.0001 − 5.0001 can come out a hair below zero).
+        StockBalance.objects.filter(pk=balance.pk).update(**{column: getattr(balance, column) + deltas[product]})
 
 
 def lock_balances(keys: set[Key]) -> dict[Key, StockBalance]:
