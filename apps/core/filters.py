@@ -69,6 +69,8 @@ class SearchFilterSet(filters.FilterSet):
             ordering.extra["choices"] = [
                 choice for choice in ordering.extra["choices"] if choice[0].lstrip("-") not in self.cost_orderings
             ]
+            # The form field may already be built (and copied along) with every choice.
+            ordering.__dict__.pop("_field", None)
 
     def filter_search(self, queryset, name, value):
         for word in value.split()[:5]:
