@@ -58,10 +58,12 @@ def _restore_migrated_data():
     test on the browsers' live server) ends by emptying all tables; Django recreates content
     types and permissions, but not this."""
     from apps.accounts.departments import sync_departments
+    from apps.finance.chart import seed_chart
     from apps.finance.seed import seed_default_cash_account
 
     sync_departments()
     seed_default_cash_account()
+    seed_chart()
 
 
 @pytest.fixture(scope="session")

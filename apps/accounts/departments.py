@@ -71,6 +71,14 @@ MODEL_ACCESS = [
     ),
     ("finance.receivable", {SALES, CUSTOMER_SERVICE, FINANCE, MANAGEMENT}, set()),
     ("finance.customerreceipt", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
+    # The books: finance keeps them, management reads them; nobody else sees money positions.
+    ("finance.account", {FINANCE, MANAGEMENT}, {FINANCE}),
+    ("finance.journalentry", {FINANCE, MANAGEMENT}, {FINANCE}),
+    ("finance.period", {FINANCE, MANAGEMENT}, set()),
+    ("finance.cashmovement", {FINANCE, MANAGEMENT}, set()),
+    ("finance.cashtransfer", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
+    ("finance.moneycategory", {FINANCE, MANAGEMENT}, {FINANCE}),
+    ("finance.moneydocument", {FINANCE, MANAGEMENT}, {FINANCE, MANAGEMENT}),
 ]
 
 # Single permissions (custom actions and special reads).
@@ -97,6 +105,12 @@ EXTRA_PERMISSIONS = [
     ("sales.post_delivery", {WAREHOUSE, MANAGEMENT}),
     ("sales.post_salesreturn", {WAREHOUSE, CUSTOMER_SERVICE, MANAGEMENT}),
     ("finance.post_customerreceipt", {FINANCE, MANAGEMENT}),
+    ("finance.view_statements", {FINANCE, MANAGEMENT}),
+    ("finance.post_journalentry", {FINANCE}),
+    ("finance.post_cashtransfer", {FINANCE, MANAGEMENT}),
+    ("finance.post_moneydocument", {FINANCE, MANAGEMENT}),
+    ("finance.close_period", {FINANCE}),
+    ("finance.reopen_period", {MANAGEMENT}),
 ]
 
 

@@ -7,13 +7,15 @@ payments and by credits from negative items. ``outstanding = amount − paid −
 item is ``paid`` when nothing is outstanding. A cancelled source document cancels its item.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.fields import MoneyField, non_negative
-from apps.core.models import Document, DocumentStatus
+from apps.core.models import Document, DocumentLine, DocumentStatus
 
 
 class CashAccount(models.Model):
@@ -29,6 +31,19 @@ class CashAccount(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BANK)
     opening_balance = MoneyField(_("opening balance"), default=0)
+    opening_date = models.DateField(
+        _("opening date"), default=timezone.localdate, help_text=_("The day the opening balance is booked on.")
+    )
+    balance = MoneyField(_("balance"), default=0, editable=False)
+    ledger_account = models.ForeignKey(
+        "finance.Account",
+        on_delete=models.PROTECT,
+        related_name="cash_accounts",
+        verbose_name=_("ledger account"),
+        null=True,
+        blank=True,
+        help_text=_("The account in the chart its money is booked to (empty: 1001 cash or 1002 bank by kind)."),
+    )
     is_default = models.BooleanField(
         _("default"), default=False, help_text=_("Used by receipts and payments that name no account.")
     )
@@ -249,3 +264,313 @@ class CustomerReceiptAllocation(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="finance_receipt_allocation_amount_positive"),
             models.UniqueConstraint(fields=["receipt", "receivable"], name="finance_receipt_allocation_one_per_item"),
         ]
+
+
+# --- The general ledger: chart of accounts, journal entries, periods -----------------------
+
+
+class AccountKind(models.TextChoices):
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    EQUITY = "equity", _("Equity")
+    COST = "cost", _("Cost")
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
+
+
+DEBIT_NATURE = frozenset({AccountKind.ASSET, AccountKind.COST, AccountKind.EXPENSE})
+
+
+class Account(models.Model):
+    """科目: an account of the chart (小企业会计准则 codes: 1001 库存现金, 2202 应付账款 ...).
+    A sub-account's code extends its parent's ("2221.01" under "2221"). Finance adds and
+    renames accounts; an account with journal lines is never deleted (deactivate it)."""
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, error_messages={"unique": _("This account code is already used.")}
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=12, choices=AccountKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["code"]
+        permissions = [("view_statements", _("Can read the financial statements and the books check"))]
+
+    def __str__(self):
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the user's language: the English name when English is active and set."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def debit_nature(self) -> bool:
+        """Assets, costs and expenses grow on the debit side; the others on the credit side."""
+        return self.kind in DEBIT_NATURE
+
+
+class JournalStatus(models.TextChoices):
+    DRAFT = DocumentStatus.DRAFT.value, DocumentStatus.DRAFT.label
+    POSTED = DocumentStatus.POSTED.value, DocumentStatus.POSTED.label
+
+
+class JournalEntry(Document):
+    """凭证: a balanced set of debits and credits on one date. Written posted by every posting
+    service (``source_*`` name the document) and reversed by a new entry when the document is
+    cancelled; finance also writes manual entries (drafts until posted). A posted entry is
+    never edited: it is reversed."""
+
+    number_prefix = "JE"
+
+    status = models.CharField(
+        _("status"), max_length=24, choices=JournalStatus.choices, default=JournalStatus.DRAFT, db_index=True
+    )
+    memo = models.CharField(_("memo"), max_length=200, blank=True, default="")
+    source_type = models.CharField(_("source type"), max_length=32, blank=True, default="", db_index=True)
+    source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+    source_number = models.CharField(_("source number"), max_length=32, blank=True, default="", db_index=True)
+    reversal_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reversal of"),
+    )
+    total = MoneyField(_("total"), default=0, editable=False, help_text=_("The sum of the debits (= the credits)."))
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Document.Meta):
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        permissions = [("post_journalentry", _("Can post and reverse manual journal entries"))]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="finance_je_source_idx")]
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.source_type
+
+
+class JournalLine(models.Model):
+    """One debit or credit of an entry (exactly one of the two is non-zero)."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField(_("line"), default=0)
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="journal_lines", verbose_name=_("account")
+    )
+    debit = MoneyField(_("debit"), default=0)
+    credit = MoneyField(_("credit"), default=0)
+    description = models.CharField(_("description"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("journal line")
+        ordering = ["line_no", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(debit__gt=0, credit=0) | Q(debit=0, credit__gt=0)),
+                name="finance_journal_line_one_side",
+            )
+        ]
+        indexes = [models.Index(fields=["account", "entry"], name="finance_jl_account_idx")]
+
+    @property
+    def amount(self):
+        """Signed: a debit is positive, a credit negative."""
+        return self.debit - self.credit
+
+
+class Period(models.Model):
+    """One month of the books (月份). A closed month refuses every posting dated in it; the
+    row is created on the first posting of the month. Closing and reopening are recorded as
+    :class:`PeriodEvent` rows."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    is_closed = models.BooleanField(_("closed"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-month"]
+        permissions = [
+            ("close_period", _("Can close a period")),
+            ("reopen_period", _("Can reopen a closed period")),
+        ]
+
+    def __str__(self):
+        return self.month.strftime("%Y-%m")
+
+
+class PeriodEvent(models.Model):
+    """A close or a reopen of a period: who, when and (for a reopen) why."""
+
+    class Action(models.TextChoices):
+        CLOSE = "close", _("Closed")
+        REOPEN = "reopen", _("Reopened")
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="events", verbose_name=_("period"))
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("period event")
+        ordering = ["-at", "-id"]
+
+
+# --- Money in and out of the cash/bank accounts ---------------------------------------------
+
+
+class CashMovement(models.Model):
+    """资金流水: one movement of money in (positive) or out (negative) of a cash/bank account,
+    with the account's balance after it. Written only by apps.finance.cash."""
+
+    account = models.ForeignKey(
+        CashAccount, on_delete=models.PROTECT, related_name="movements", verbose_name=_("account")
+    )
+    date = models.DateField(_("date"), db_index=True)
+    amount = MoneyField(_("amount"))
+    balance_after = MoneyField(_("balance after"))
+    source_type = models.CharField(_("source type"), max_length=32)
+    source_id = models.PositiveBigIntegerField(_("source id"))
+    source_number = models.CharField(_("source number"), max_length=32, db_index=True)
+    counterparty = models.CharField(_("counterparty"), max_length=200, blank=True, default="")
+    reversal_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cash movement")
+        verbose_name_plural = _("cash movements")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="finance_cash_movement_not_zero")]
+        indexes = [
+            models.Index(fields=["account", "date", "id"], name="finance_cash_mv_account_idx"),
+            models.Index(fields=["source_type", "source_id"], name="finance_cash_mv_source_idx"),
+        ]
+
+
+class CashTransfer(Document):
+    """资金调拨: money moved between two of our own cash/bank accounts."""
+
+    number_prefix = "CT"
+
+    status = models.CharField(
+        _("status"), max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.DRAFT, db_index=True
+    )
+    from_account = models.ForeignKey(
+        CashAccount, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("from account")
+    )
+    to_account = models.ForeignKey(
+        CashAccount, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("to account")
+    )
+    amount = MoneyField(_("amount"))
+
+    history = HistoricalRecords()
+
+    class Meta(Document.Meta):
+        verbose_name = _("cash transfer")
+        verbose_name_plural = _("cash transfers")
+        permissions = [("post_cashtransfer", _("Can post and cancel cash transfers"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_cash_transfer_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_account=models.F("to_account")), name="finance_cash_transfer_two_accounts"
+            ),
+        ]
+
+
+class MoneyKind(models.TextChoices):
+    INCOME = "income", _("Other income")
+    EXPENSE = "expense", _("Other expense")
+
+
+class MoneyCategory(models.Model):
+    """A kind of other income or expense (rent, wages, freight ...) and the account it books to."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=MoneyKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True, default="")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("account"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("income/expense category")
+        verbose_name_plural = _("income/expense categories")
+        ordering = ["kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="finance_money_category_unique_name")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class MoneyDocument(Document):
+    """收入单 / 支出单: other income into, or an expense paid from, a cash/bank account (rent,
+    wages, freight ...), one line per category."""
+
+    number_prefix = "OM"  # replaced by OI / OE by kind
+
+    status = models.CharField(
+        _("status"), max_length=24, choices=PaymentStatus.choices, default=PaymentStatus.DRAFT, db_index=True
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=MoneyKind.choices)
+    account = models.ForeignKey(
+        CashAccount, on_delete=models.PROTECT, related_name="money_documents", verbose_name=_("account")
+    )
+    counterparty = models.CharField(_("counterparty"), max_length=200, blank=True, default="")
+    total = MoneyField(_("total"), default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta(Document.Meta):
+        verbose_name = _("income/expense document")
+        verbose_name_plural = _("income/expense documents")
+        permissions = [("post_moneydocument", _("Can post and cancel income and expense documents"))]
+
+
+class MoneyLine(DocumentLine):
+    document = models.ForeignKey(MoneyDocument, on_delete=models.CASCADE, related_name="lines")
+    category = models.ForeignKey(MoneyCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    amount = MoneyField(_("amount"))
+    description = models.CharField(_("description"), max_length=200, blank=True, default="")
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("income/expense line")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="finance_money_line_amount_positive")]

@@ -6,6 +6,7 @@ open items change only through apps.finance.payables / receivables."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from apps.core.documents import lock, require_status, set_status
 from apps.core.fields import money
 from apps.core.numbering import next_number
 
-from . import payables, receivables
+from . import cash, payables, postings, receivables
 from .models import (
     CashAccount,
     CustomerReceipt,
@@ -40,6 +41,9 @@ class Settlement:
     allocation: type[models.Model]
     book: OpenItemBook
     not_partners_item: str  # "Line %(line)s: %(number)s is not a payable of this supplier."
+    source_type: str  # of its cash movements and journal entries
+    direction: int  # money in (+1, receipts) or out (-1, payments) of the cash account
+    journal_entry: Callable  # apps.finance.postings' rule for it
 
     @property
     def partner(self) -> str:
@@ -55,12 +59,18 @@ PAYMENTS = Settlement(
     allocation=SupplierPaymentAllocation,
     book=payables.BOOK,
     not_partners_item=gettext_lazy("Line %(line)s: %(number)s is not a payable of this supplier."),
+    source_type="supplier_payment",
+    direction=-1,
+    journal_entry=postings.supplier_payment,
 )
 RECEIPTS = Settlement(
     model=CustomerReceipt,
     allocation=CustomerReceiptAllocation,
     book=receivables.BOOK,
     not_partners_item=gettext_lazy("Line %(line)s: %(number)s is not a receivable of this customer."),
+    source_type="customer_receipt",
+    direction=1,
+    journal_entry=postings.customer_receipt,
 )
 
 
@@ -178,6 +188,17 @@ def settlement_post(kind: Settlement, *, document, user):
         partner_id=getattr(document, kind.book.partner_id), amount=document.amount, requested=requested
     )
     _write_allocations(kind, document, result)
+    partner = getattr(document, kind.partner)
+    cash.move(
+        account_id=document.account_id,
+        amount=kind.direction * document.amount,
+        date=document.date,
+        source_type=kind.source_type,
+        source_id=document.pk,
+        number=document.number,
+        counterparty=partner.name,
+    )
+    kind.journal_entry(document, user=user, source_type=kind.source_type)
     return set_status(document, POSTED, user=user)
 
 
@@ -189,6 +210,8 @@ def settlement_cancel(kind: Settlement, *, document, user):
     require_status(document, DRAFT, POSTED, action=_("be cancelled"))
     if document.status == POSTED:
         kind.book.release(list(document.allocations.select_related(kind.book.document_field)))
+        postings.reverse(document, user=user, source_type=kind.source_type)
+        cash.reverse_moves(source_type=kind.source_type, source_id=document.pk)
     return set_status(document, CANCELLED, user=user)
 
 

@@ -16,6 +16,7 @@ from apps.core.bulk import bulk_update_fields
 from apps.core.documents import document_create, document_update, lock, require_status, set_status
 from apps.core.errors import BusinessError
 from apps.core.services import record_delete, record_save
+from apps.finance import periods, postings
 
 from . import ledger
 from .document_selectors import SOURCE_ADJUSTMENT, SOURCE_COUNT, SOURCE_TRANSFER, category_with_descendants
@@ -112,6 +113,8 @@ def _cancel(document, *, user, source_type: str, warehouses: list[Warehouse]):
     require_status(document, DRAFT, POSTED, action=_("be cancelled"))
     if document.status == POSTED:
         ledger.reverse(source=_source(document, source_type), user=user)
+        periods.hold_open(timezone.localdate())
+        postings.reverse(document, user=user, source_type=source_type)
     return set_status(document, CANCELLED, user=user)
 
 
@@ -219,6 +222,7 @@ def stock_adjustment_post(*, adjustment: StockAdjustment, user) -> StockAdjustme
     for line, entry in zip(lines, entries, strict=True):
         line.unit_cost = entry.unit_cost  # the cost it was booked at (filled in when empty)
     bulk_update_fields(lines, ["unit_cost"])
+    postings.stock_adjustment(adjustment, entries, user=user, source_type=SOURCE_ADJUSTMENT)
     return set_status(adjustment, POSTED, user=user)
 
 
@@ -318,6 +322,7 @@ def stock_transfer_post(*, transfer: StockTransfer, user) -> StockTransfer:
                 line=line.pk,
             )
         )
+    periods.hold_open(transfer.date)  # moves no value in the books, but a closed month is closed
     ledger.post(source=_source(transfer, SOURCE_TRANSFER), movements=movements, user=user, date=transfer.date)
     return set_status(transfer, POSTED, user=user)
 
@@ -598,7 +603,8 @@ def stock_count_post(*, count: StockCount, user) -> StockCount:
             ledger.Movement(product=line.product_id, warehouse=count.warehouse_id, qty=line.variance, line=line.pk)
             for line in moving
         ]
-        ledger.post(source=_source(count, SOURCE_COUNT), movements=movements, user=user, date=count.date)
+        entries = ledger.post(source=_source(count, SOURCE_COUNT), movements=movements, user=user, date=count.date)
+        postings.stock_count(count, entries, user=user, source_type=SOURCE_COUNT)
     return set_status(count, POSTED, user=user)
 
 

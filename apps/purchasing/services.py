@@ -37,7 +37,7 @@ from apps.core.documents import (
 from apps.core.errors import BusinessError
 from apps.core.fields import ZERO, money
 from apps.core.formatting import format_quantity
-from apps.finance import payables
+from apps.finance import payables, postings
 from apps.inventory import ledger
 from apps.inventory.models import Product, StockLedgerEntry, Warehouse
 from apps.inventory.priced import price_document
@@ -490,7 +490,7 @@ def purchase_receipt_post(*, receipt: PurchaseReceipt, user) -> PurchaseReceipt:
             .order_by("pk")
         }
         _check_over_receipt(order_lines, _receiving(lines))
-    ledger.post(
+    entries = ledger.post(
         source=_source(receipt, SOURCE_RECEIPT),
         movements=[
             ledger.Movement(
@@ -524,6 +524,7 @@ def purchase_receipt_post(*, receipt: PurchaseReceipt, user) -> PurchaseReceipt:
             due_date=receipt.date + timedelta(days=receipt.supplier.payment_terms_days),
             amount=receipt.total,
         )
+    postings.purchase_receipt(receipt, entries, user=user, source_type=SOURCE_RECEIPT)
     return set_status(receipt, POSTED, user=user)
 
 
@@ -566,6 +567,7 @@ def purchase_receipt_cancel(*, receipt: PurchaseReceipt, user) -> PurchaseReceip
             _change_ordered(order.warehouse_id, deltas)
             set_status(order, _receipt_status(order), user=user)
     payables.payable_cancel(source=_ap_source(receipt, SOURCE_RECEIPT))
+    postings.reverse(receipt, user=user, source_type=SOURCE_RECEIPT)
     return set_status(receipt, CANCELLED, user=user)
 
 
@@ -773,6 +775,7 @@ def purchase_return_post(*, purchase_return: PurchaseReturn, user) -> PurchaseRe
             amount=-document.total,
             settles=_ap_source(receipt, SOURCE_RECEIPT) if receipt is not None else None,
         )
+    postings.purchase_return(document, entries, user=user, source_type=SOURCE_RETURN)
     return set_status(document, POSTED, user=user)
 
 
@@ -799,6 +802,7 @@ def purchase_return_cancel(*, purchase_return: PurchaseReturn, user) -> Purchase
             receipt_lines[line_id].returned_qty -= qty
         bulk_update_fields(list(receipt_lines.values()), ["returned_qty"])
     payables.payable_cancel(source=_ap_source(document, SOURCE_RETURN))
+    postings.reverse(document, user=user, source_type=SOURCE_RETURN)
     return set_status(document, CANCELLED, user=user)
 
 

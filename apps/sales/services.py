@@ -40,7 +40,7 @@ from apps.core.errors import BusinessError
 from apps.core.fields import ZERO, line_amounts
 from apps.core.formatting import format_quantity
 from apps.customers.models import Customer
-from apps.finance import receivables
+from apps.finance import postings, receivables
 from apps.inventory import ledger
 from apps.inventory.models import Product, Warehouse
 from apps.inventory.priced import price_document
@@ -668,6 +668,7 @@ def delivery_post(*, delivery: Delivery, user) -> Delivery:
             due_date=delivery.date + timedelta(days=delivery.customer.payment_terms_days),
             amount=delivery.total,
         )
+    postings.delivery(delivery, entries, user=user, source_type=SOURCE_DELIVERY)
     return set_status(delivery, POSTED, user=user)
 
 
@@ -699,6 +700,7 @@ def delivery_cancel(*, delivery: Delivery, user) -> Delivery:
         }
         _deliver_on_order(order, _lock_lines(SalesOrderLine, order), undone, user=user)
     receivables.receivable_cancel(source=_ar_source(delivery, SOURCE_DELIVERY))
+    postings.reverse(delivery, user=user, source_type=SOURCE_DELIVERY)
     return set_status(delivery, CANCELLED, user=user)
 
 
@@ -909,6 +911,7 @@ def sales_return_post(*, sales_return: SalesReturn, user) -> SalesReturn:
             amount=-document.total,
             settles=_ar_source(delivery, SOURCE_DELIVERY) if delivery is not None else None,
         )
+    postings.sales_return(document, entries, user=user, source_type=SOURCE_RETURN)
     if document.is_exchange and not document.replacements.exclude(status=CANCELLED).exists():
         _replacement(document, lines, user=user)
     return set_status(document, POSTED, user=user)
@@ -945,4 +948,5 @@ def sales_return_cancel(*, sales_return: SalesReturn, user) -> SalesReturn:
             delivery_lines[line_id].returned_qty -= qty
         bulk_update_fields(list(delivery_lines.values()), ["returned_qty"])
     receivables.receivable_cancel(source=_ar_source(document, SOURCE_RETURN))
+    postings.reverse(document, user=user, source_type=SOURCE_RETURN)
     return set_status(document, CANCELLED, user=user)
