@@ -16,14 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.documents import lock, require_status, set_status
+from apps.core.errors import BusinessError
 from apps.core.fields import money
 from apps.core.numbering import next_number
+from apps.core.services import record_delete, record_save
 
 from . import cash, payables, postings, receivables
 from .models import (
+    Account,
     CashAccount,
     CustomerReceipt,
     CustomerReceiptAllocation,
+    MoneyCategory,
     PaymentStatus,
     SupplierPayment,
     SupplierPaymentAllocation,
@@ -251,3 +255,58 @@ def customer_receipt_post(*, receipt: CustomerReceipt, user) -> CustomerReceipt:
 
 def customer_receipt_cancel(*, receipt: CustomerReceipt, user) -> CustomerReceipt:
     return settlement_cancel(RECEIPTS, document=receipt, user=user)
+
+
+# --- The chart of accounts (科目) -------------------------------------------------------------
+
+
+@transaction.atomic
+def account_create(*, user, parent: Account, code: str, name: str, name_en: str = "") -> Account:
+    """A sub-account of ``parent``: its code extends the parent's ("6602" → "6602.01") and it
+    takes the parent's kind. Refused (400) for any other code or a code already used."""
+    code = (code or "").strip()
+    suffix = code[len(parent.code) + 1 :] if code.startswith(f"{parent.code}.") else ""
+    if not suffix or not suffix.isdigit():
+        raise ValidationError(
+            {"code": [_("A sub-account of %(parent)s is numbered %(parent)s.NN.") % {"parent": parent.code}]}
+        )
+    if not parent.is_active:
+        raise ValidationError({"parent": [_("This account is inactive.")]})
+    return record_save(
+        Account(parent=parent, kind=parent.kind),
+        user=user,
+        fields={"code": code, "name": name, "name_en": name_en or ""},
+    )
+
+
+@transaction.atomic
+def account_update(*, account: Account, user, name=None, name_en=None, is_active=None) -> Account:
+    """Rename or (de)activate an account; its code, kind and parent never change. An account
+    the posting rules book to (chart.CHART) cannot be deactivated (400)."""
+    from . import chart
+
+    if is_active is False and account.code in {row[0] for row in chart.CHART}:
+        raise ValidationError({"is_active": [_("The posting rules book to this account: it stays active.")]})
+    fields = {k: v for k, v in (("name", name), ("name_en", name_en), ("is_active", is_active)) if v is not None}
+    return record_save(account, user=user, fields=fields)
+
+
+@transaction.atomic
+def account_delete(*, account: Account, user) -> None:
+    """Delete an unused sub-account. One with journal lines or sub-accounts, a seeded one, or one
+    a cash account or category books to is 409 ``in_use`` (deactivate it instead)."""
+    from . import chart
+
+    used = (
+        account.code in {row[0] for row in chart.CHART}
+        or account.journal_lines.exists()
+        or account.children.exists()
+        or account.cash_accounts.exists()
+        or MoneyCategory.objects.filter(account=account).exists()
+    )
+    if used:
+        raise BusinessError(
+            BusinessError.IN_USE,
+            _("%(account)s is used: deactivate it instead of deleting it.") % {"account": account.code},
+        )
+    record_delete(account, user=user)
