@@ -11,7 +11,9 @@ Who reads what: the purchasing reports, those who read purchase orders or receip
 report, those who take sales orders (sales, management) or see customer receipts (finance) —
 a salesperson their own customers' only; gross profit, those of them who may see costs
 (``inventory.view_cost``: finance and management); AP and AR ageing, those who read payables or
-receivables (a salesperson: their own customers).
+receivables (a salesperson: their own customers); the financial statements (trial balance,
+income statement, balance sheet, cash flow, from ``apps/finance/statements.py``), those with
+``finance.view_statements`` (finance and management).
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ from rest_framework.response import Response
 
 from apps.accounts.selectors import readable_warehouses
 from apps.core.api import JSONErrorsMixin
+from apps.core.fields import money
+from apps.core.xlsx import Column
 from apps.customers.selectors import customers_for
+from apps.finance import statements
 from apps.finance.reports import ap_aging, ar_aging
 from apps.inventory.models import Product, Warehouse
 from apps.purchasing import reports as purchasing_reports
@@ -46,6 +51,7 @@ VIEW_RECEIPTS = "purchasing.view_purchasereceipt"
 VIEW_PAYABLES = "finance.view_payable"
 VIEW_RECEIVABLES = "finance.view_receivable"
 VIEW_COST = "inventory.view_cost"
+VIEW_STATEMENTS = "finance.view_statements"
 # The sales reports' readers: sales (their own customers), finance and management.
 SALES_READERS = ("sales.view_sales_report",)
 
@@ -489,3 +495,268 @@ class ARAgingView(ReportView):
 
     def report(self, params):
         return ar_aging(date=params["date"], customer=params["customer"], customers=customers_for(self.request.user))
+
+
+# --- Financial statements ----------------------------------------------------------------------
+
+
+def money_text(value) -> str:
+    """A statement's amount as the API shows money: a string with two decimals ("0.00", never
+    "-0.00": a zero income line is computed as minus a zero balance)."""
+    amount = money(value)
+    return f"{amount if amount else abs(amount):.2f}"
+
+
+def money_texts(data):
+    """``data`` with every Decimal (in nested dicts and lists too) as :func:`money_text`."""
+    if isinstance(data, Decimal):
+        return money_text(data)
+    if isinstance(data, dict):
+        return {key: money_texts(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [money_texts(value) for value in data]
+    return data
+
+
+class StatementView(ReportView):
+    """A financial statement: for readers of the statements (``finance.view_statements``).
+    :meth:`report` answers the statement as ``apps.finance.statements`` computes it, every
+    amount (rows, totals and the figures beside them) rendered as money with two decimals;
+    :meth:`xlsx_rows` lays it out for the Excel file (the totals included)."""
+
+    permissions = {"GET": (VIEW_STATEMENTS,)}
+
+    def xlsx_rows(self, data: dict) -> list[dict]:
+        rows = list(data["rows"])
+        if data.get("totals") is not None and rows:
+            rows.append({**data["totals"], self.totals_label: str(_("Total"))})
+        return rows
+
+    def get(self, request, *args, **kwargs):
+        data = money_texts(self.report(self.params()))
+        data["rows"] = self.get_serializer(data["rows"], many=True).data
+        data["count"] = len(data["rows"])
+        if request.accepted_renderer.format == "xlsx":
+            return Response({"rows": self.xlsx_rows(data)})
+        return Response(data)
+
+
+class TrialBalanceRowSerializer(serializers.Serializer):
+    account = serializers.CharField(label=_("Account code"))
+    name = serializers.CharField(label=_("Account"))
+    opening_debit = _money(_("Opening debit"))
+    opening_credit = _money(_("Opening credit"))
+    period_debit = _money(_("Period debit"))
+    period_credit = _money(_("Period credit"))
+    debit = _money(_("Closing debit"))
+    credit = _money(_("Closing credit"))
+
+
+@report_schema(
+    report_forms.TrialBalanceForm,
+    TrialBalanceRowSerializer,
+    "TrialBalanceReport",
+    extra={
+        "date_from": serializers.DateField(allow_null=True),
+        "date_to": serializers.DateField(),
+        "total_debit": _money(_("Total debit")),
+        "total_credit": _money(_("Total credit")),
+        "balanced": serializers.BooleanField(),
+    },
+)
+class TrialBalanceView(StatementView):
+    """试算平衡表 / 科目余额表: every account with a balance or a movement, its balance at
+    ``date_to`` (default today) in the ``debit`` or ``credit`` column and, with ``date_from``,
+    the opening balance and the period's debits and credits (without it, opening is zero and
+    the period is everything up to ``date_to``). ``balanced``: total debit = total credit."""
+
+    form_class = report_forms.TrialBalanceForm
+    serializer_class = TrialBalanceRowSerializer
+    totals_label = "name"
+    xlsx_filename = "trial-balance"
+
+    def report(self, params):
+        report = statements.trial_balance(date_to=params["date_to"], date_from=params["date_from"])
+        report["balanced"] = report["total_debit"] == report["total_credit"]
+        return report
+
+
+class IncomeStatementRowSerializer(serializers.Serializer):
+    key = serializers.CharField(label=_("Key"))
+    label = serializers.CharField(label=_("Item"))
+    amount = _money(_("Amount"))
+    is_total = serializers.BooleanField(label=_("Subtotal"))
+
+
+INCOME_FIGURES = [
+    "revenue",
+    "cost_of_sales",
+    "taxes",
+    "selling",
+    "administrative",
+    "finance",
+    "investment",
+    "other_operating",
+    "operating_profit",
+    "non_operating_income",
+    "non_operating_expenses",
+    "profit_before_tax",
+    "income_tax",
+    "net_profit",
+]
+
+
+@report_schema(
+    report_forms.StatementPeriodForm,
+    IncomeStatementRowSerializer,
+    "IncomeStatementReport",
+    extra={
+        "date_from": serializers.DateField(),
+        "date_to": serializers.DateField(),
+        **{name: _money(name) for name in INCOME_FIGURES},
+    },
+)
+class IncomeStatementView(StatementView):
+    """利润表 from ``date_from`` (default the first day of ``date_to``'s month) to ``date_to``
+    (default today): revenue, costs and expenses down to net profit, as rows (``is_total`` on
+    operating profit, profit before tax and net profit) and as figures. ``totals`` holds the net
+    profit; the Excel file's rows are the statement's lines, the last one the net profit."""
+
+    form_class = report_forms.StatementPeriodForm
+    serializer_class = IncomeStatementRowSerializer
+    totals_label = "label"
+    xlsx_filename = "income-statement"
+
+    def report(self, params):
+        report = statements.income_statement(date_from=params["date_from"], date_to=params["date_to"])
+        report["totals"] = {"net_profit": report["net_profit"]}
+        return report
+
+    def xlsx_columns(self):
+        return [Column("label", _("Item")), Column("amount", _("Amount"), numeric=True)]
+
+    def xlsx_rows(self, data):
+        return list(data["rows"])
+
+
+class StatementLineSerializer(serializers.Serializer):
+    account = serializers.CharField(label=_("Account code"))
+    name = serializers.CharField(label=_("Account"))
+    amount = _money(_("Amount"))
+
+
+class BalanceSheetSerializer(serializers.Serializer):
+    """Only the schema: the balance sheet's sections and totals."""
+
+    date = serializers.DateField()
+    assets = StatementLineSerializer(many=True)
+    liabilities = StatementLineSerializer(many=True)
+    equity = StatementLineSerializer(many=True)
+    total_assets = _money(_("Total assets"))
+    total_liabilities = _money(_("Total liabilities"))
+    total_equity = _money(_("Total equity"))
+    total_liabilities_and_equity = _money(_("Total liabilities and equity"))
+    balanced = serializers.BooleanField()
+
+
+@extend_schema(parameters=form_parameters(report_forms.BalanceSheetForm), responses=BalanceSheetSerializer)
+class BalanceSheetView(StatementView):
+    """资产负债表 at ``date`` (default today): assets, liabilities and equity (the profit not
+    yet carried forward included) with their totals; ``balanced``: assets = liabilities +
+    equity. The Excel file has the three sections one below the other, each with its total,
+    then the total of liabilities and equity."""
+
+    form_class = report_forms.BalanceSheetForm
+    serializer_class = StatementLineSerializer
+    xlsx_filename = "balance-sheet"
+
+    def report(self, params):
+        return statements.balance_sheet(date=params["date"])
+
+    def get(self, request, *args, **kwargs):
+        data = money_texts(self.report(self.params()))
+        for section in ("assets", "liabilities", "equity"):
+            data[section] = self.get_serializer(data[section], many=True).data
+        if request.accepted_renderer.format == "xlsx":
+            return Response({"rows": self.xlsx_rows(data)})
+        return Response(data)
+
+    def xlsx_rows(self, data):
+        rows = []
+        for section, title, total, total_label in (
+            ("assets", _("Assets"), "total_assets", _("Total assets")),
+            ("liabilities", _("Liabilities"), "total_liabilities", _("Total liabilities")),
+            ("equity", _("Equity"), "total_equity", _("Total equity")),
+        ):
+            rows.append({"name": str(title)})
+            rows.extend(data[section])
+            rows.append({"name": str(total_label), "amount": data[total]})
+        rows.append({"name": str(_("Total liabilities and equity")), "amount": data["total_liabilities_and_equity"]})
+        return rows
+
+
+class CashFlowRowSerializer(serializers.Serializer):
+    key = serializers.CharField(label=_("Key"))
+    label = serializers.CharField(label=_("Item"))
+    inflow = _money(_("Inflow"))
+    outflow = _money(_("Outflow"))
+    net = _money(_("Net"))
+
+
+class CashFlowAccountSerializer(serializers.Serializer):
+    account = serializers.IntegerField(label=_("Cash account ID"))
+    code = serializers.CharField(label=_("Code"))
+    name = serializers.CharField(label=_("Cash account"))
+    opening = _money(_("Opening balance"))
+    inflow = _money(_("Inflow"))
+    outflow = _money(_("Outflow"))
+    closing = _money(_("Closing balance"))
+
+
+@report_schema(
+    report_forms.StatementPeriodForm,
+    CashFlowRowSerializer,
+    "CashFlowReport",
+    extra={
+        "date_from": serializers.DateField(),
+        "date_to": serializers.DateField(),
+        "opening": _money(_("Opening balance")),
+        "inflow": _money(_("Inflow")),
+        "outflow": _money(_("Outflow")),
+        "net_change": _money(_("Net change")),
+        "closing": _money(_("Closing balance")),
+        "accounts": CashFlowAccountSerializer(many=True),
+    },
+)
+class CashFlowView(StatementView):
+    """现金流量 (simple) from ``date_from`` (default the first day of ``date_to``'s month) to
+    ``date_to`` (default today), all cash and bank accounts together: the opening balance, money
+    in and out by kind (other income and expenses by category), the closing balance, and the
+    same per account (``accounts``). The Excel file: the opening balance, the rows, their
+    totals and the closing balance."""
+
+    form_class = report_forms.StatementPeriodForm
+    serializer_class = CashFlowRowSerializer
+    totals_label = "label"
+    xlsx_filename = "cash-flow"
+
+    def report(self, params):
+        report = statements.cash_flow(date_from=params["date_from"], date_to=params["date_to"])
+        report["totals"] = {"inflow": report["inflow"], "outflow": report["outflow"], "net": report["net_change"]}
+        return report
+
+    def xlsx_columns(self):
+        return [
+            Column("label", _("Item")),
+            Column("inflow", _("Inflow"), numeric=True),
+            Column("outflow", _("Outflow"), numeric=True),
+            Column("net", _("Net"), numeric=True),
+        ]
+
+    def xlsx_rows(self, data):
+        return [
+            {"key": "opening", "label": str(_("Opening balance")), "net": data["opening"]},
+            *data["rows"],
+            {**data["totals"], "label": str(_("Total"))},
+            {"key": "closing", "label": str(_("Closing balance")), "net": data["closing"]},
+        ]

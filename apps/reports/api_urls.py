@@ -18,4 +18,8 @@ urlpatterns = [
     path("sales/", api.SalesView.as_view(), name="report-sales"),
     path("gross-profit/", api.GrossProfitView.as_view(), name="report-gross-profit"),
     path("ar-aging/", api.ARAgingView.as_view(), name="report-ar-aging"),
+    path("trial-balance/", api.TrialBalanceView.as_view(), name="report-trial-balance"),
+    path("income-statement/", api.IncomeStatementView.as_view(), name="report-income-statement"),
+    path("balance-sheet/", api.BalanceSheetView.as_view(), name="report-balance-sheet"),
+    path("cash-flow/", api.CashFlowView.as_view(), name="report-cash-flow"),
 ]

@@ -207,6 +207,52 @@ class ReceivablesAgingForm(AgingForm):
     customer = _customer_field()
 
 
+class TrialBalanceForm(ReportForm):
+    """Trial balance (科目余额表): the balances at ``date_to`` (default today) and, with
+    ``date_from``, the opening balances and the movements of the period. A ``date_from`` after
+    the end date (given or today) is refused."""
+
+    date_from = _date_field(_("From"))
+    date_to = _date_field(_("To"))
+
+    def default_date_to(self) -> datetime.date:
+        return timezone.localdate()
+
+    def default_date_from(self, date_to: datetime.date) -> datetime.date | None:
+        return None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        date_to = data.get("date_to") or self.default_date_to()
+        date_from = data.get("date_from") or self.default_date_from(date_to)
+        if date_from and not data.get("date_to") and date_from > date_to:
+            self.add_error("date_from", _("The start date is after the end date."))
+        return data
+
+    def get_defaults(self) -> dict:
+        date_to = self.cleaned_data.get("date_to") or self.default_date_to()
+        return {"date_to": date_to, "date_from": self.default_date_from(date_to)}
+
+
+class StatementPeriodForm(TrialBalanceForm):
+    """Income statement and cash flow: the period from ``date_from`` (default the first day of
+    the end date's month) to ``date_to`` (default today)."""
+
+    def default_date_from(self, date_to: datetime.date) -> datetime.date | None:
+        return date_to.replace(day=1)
+
+
+class BalanceSheetForm(ReportForm):
+    """Balance sheet (资产负债表): at ``date`` (default today)."""
+
+    date = _date_field(_("At"))
+
+    def get_defaults(self) -> dict:
+        return {"date": timezone.localdate()}
+
+
 def first_of_year(day: datetime.date | None = None) -> datetime.date:
     day = day or timezone.localdate()
     return day.replace(month=1, day=1)
