@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from apps.finance import cash, services as finance
+from apps.finance import cash
+from apps.finance import services as finance
 from apps.finance.models import MoneyCategory
 from apps.inventory import services as inventory
 from apps.purchasing import services as purchasing
@@ -35,7 +36,12 @@ def company(make_user) -> dict:
         "clerk": make_user("warehouse", warehouses=[warehouse]),
     }
     world["bank"] = cash.cash_account_create(
-        user=world["finance"], code="B01", name="工商银行", kind="bank", opening_balance=D("50000.00"), opening_date=day(1)
+        user=world["finance"],
+        code="B01",
+        name="工商银行",
+        kind="bank",
+        opening_balance=D("50000.00"),
+        opening_date=day(1),
     )
     return world
 
@@ -144,3 +150,27 @@ def earn(world, category: str, amount, *, on, account=None):
 def trial(rows) -> dict[str, tuple[Decimal, Decimal]]:
     """{account code: (debit, credit)} of trial balance rows."""
     return {row["account"]: (row["debit"], row["credit"]) for row in rows}
+
+
+# --- Added for the posting-rule, period, property and concurrency tests ---------------------
+
+
+def freeze_today(monkeypatch, date: datetime.date) -> None:
+    """Make ``timezone.localdate()`` (today: the date of cancellations and of drafts that name
+    none) return ``date``."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: date if value is None else real(value, tz))
+
+
+def entries_of(source_type: str, document) -> list:
+    """The posted journal entries a document wrote (its entry, then any reversal), in order."""
+    from apps.finance.models import JournalEntry
+
+    return list(JournalEntry.objects.filter(source_type=source_type, source_id=document.pk).order_by("id"))
+
+
+def lines_of(entry) -> list[tuple[str, Decimal, Decimal]]:
+    """An entry's lines as (account code, debit, credit) in line order."""
+    return [(line.account.code, line.debit, line.credit) for line in entry.lines.select_related("account")]
