@@ -1,10 +1,12 @@
 """The customer page (客户详情): credit limit and used credit, contacts, recent documents, open
 receivables and complaints — each section for those who may read it, with exact figures."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from apps.customers import services as customer_services
 from apps.customers.models import CustomerContact
@@ -63,7 +65,9 @@ def test_open_receivables_list_what_is_still_owed(client_as, customer, history):
     assert [(row["item"].source_number, row["item"].amount, row["item"].outstanding_amount) for row in rows] == [
         (history["second"].number, D("452.00"), D("84.80"))
     ]
-    assert rows[0]["overdue"] is False  # due 2026-12-03
+    # Due 30 days after the delivery: overdue once that day has passed (the test's dates are fixed).
+    assert rows[0]["item"].due_date == history["second"].date + datetime.timedelta(days=30)
+    assert rows[0]["overdue"] is (rows[0]["item"].due_date < timezone.localdate())
     assert f'data-receivable="{history["second"].number}"' in response.content.decode()
 
 
