@@ -154,6 +154,9 @@ def cash_account_update(*, account: CashAccount, user, **fields) -> CashAccount:
     account = _lock_accounts([account.pk])[account.pk]
     before = account.opening_balance
     moved = account.movements.exists()
+    if "ledger_account" in fields and fields["ledger_account"] is None:
+        # Empty means the default by kind: compare that, not None, with the current account.
+        fields["ledger_account"] = _check_ledger_account(None, fields.get("kind") or account.kind)
     errors = {}
     for name in ("opening_date", "ledger_account", "kind"):
         if name in fields and fields[name] is not None and fields[name] != getattr(account, name) and moved:
