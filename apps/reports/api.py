@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -700,7 +701,7 @@ class CashFlowRowSerializer(serializers.Serializer):
     label = serializers.CharField(label=_("Item"))
     inflow = _money(_("Inflow"))
     outflow = _money(_("Outflow"))
-    net = _money(_("Net"))
+    net = _money(pgettext_lazy("cash flow: inflow minus outflow", "Net"))
 
 
 class CashFlowAccountSerializer(serializers.Serializer):
@@ -750,7 +751,7 @@ class CashFlowView(StatementView):
             Column("label", _("Item")),
             Column("inflow", _("Inflow"), numeric=True),
             Column("outflow", _("Outflow"), numeric=True),
-            Column("net", _("Net"), numeric=True),
+            Column("net", pgettext_lazy("cash flow: inflow minus outflow", "Net"), numeric=True),
         ]
 
     def xlsx_rows(self, data):

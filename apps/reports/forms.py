@@ -256,3 +256,14 @@ class BalanceSheetForm(ReportForm):
 def first_of_year(day: datetime.date | None = None) -> datetime.date:
     day = day or timezone.localdate()
     return day.replace(month=1, day=1)
+
+
+def first_of_month(day: str | datetime.date | None = None) -> datetime.date:
+    """The first day of the month of ``day`` (a date or an ISO date; today when empty or not a
+    date: the form reports that)."""
+    if isinstance(day, str):
+        try:
+            day = datetime.date.fromisoformat(day.strip())
+        except ValueError:
+            day = None
+    return (day or timezone.localdate()).replace(day=1)

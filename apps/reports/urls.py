@@ -13,4 +13,8 @@ urlpatterns = [
     path("sales/", views.SalesReport.as_view(), name="sales"),
     path("gross-profit/", views.GrossProfitReport.as_view(), name="gross-profit"),
     path("ar-aging/", views.ARAgingReport.as_view(), name="ar-aging"),
+    path("trial-balance/", views.TrialBalanceReport.as_view(), name="trial-balance"),
+    path("income-statement/", views.IncomeStatementReport.as_view(), name="income-statement"),
+    path("balance-sheet/", views.BalanceSheetReport.as_view(), name="balance-sheet"),
+    path("cash-flow/", views.CashFlowReport.as_view(), name="cash-flow"),
 ]

@@ -1,6 +1,7 @@
 """Report pages: the purchase plan (采购计划), the purchasing reports (purchases, open order
-lines, supplier performance), the sales reports (sales, gross profit) and AP and AR ageing
-(应付/应收账龄).
+lines, supplier performance), the sales reports (sales, gross profit), AP and AR ageing
+(应付/应收账龄) and the financial statements (trial balance 科目余额表, income statement 利润表,
+balance sheet 资产负债表, cash flow 现金流量表).
 
 Each page validates its filter bar with the same form as its API endpoint, calls the same
 selector, and offers the same rows as Excel (the API's ``?format=xlsx`` with the page's query).
@@ -24,13 +25,15 @@ from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
 from apps.accounts.selectors import readable_warehouses
 from apps.core.errors import BusinessError
 from apps.core.formatting import format_money, format_percent, format_quantity
 from apps.customers.selectors import customers_for
+from apps.finance import statements
+from apps.finance.models import Account
 from apps.finance.reports import ap_aging, ar_aging
 from apps.inventory.models import Product
 from apps.inventory.stock_views import format_cost
@@ -49,6 +52,7 @@ from .api import (
     VIEW_PAYABLES,
     VIEW_RECEIPTS,
     VIEW_RECEIVABLES,
+    VIEW_STATEMENTS,
     may_read,
 )
 
@@ -204,7 +208,7 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
                 "params": params,
                 "report": report,
                 "headers": [{"label": column.label, "css": column.css} for column in columns],
-                "rows": self.build_rows(columns, report["rows"]),
+                "rows": self.build_rows(columns, report.get("rows", [])),
                 "totals_row": self.totals_cells(columns, report.get("totals")),
                 "excel_url": self.excel_url(),
             }
@@ -580,6 +584,191 @@ class ARAgingReport(AgingReport):
     def page_links(self):
         url = optional_url("finance:receivable-overdue")
         return [{"label": _("Overdue receivables"), "url": url}] if url else []
+
+
+# --- Financial statements (tabs) -------------------------------------------------------------
+
+STATEMENT_TABS = (
+    (gettext_lazy("Trial balance"), "reports:trial-balance", (VIEW_STATEMENTS,)),
+    (gettext_lazy("Income statement"), "reports:income-statement", (VIEW_STATEMENTS,)),
+    (gettext_lazy("Balance sheet"), "reports:balance-sheet", (VIEW_STATEMENTS,)),
+    (gettext_lazy("Cash flow"), "reports:cash-flow", (VIEW_STATEMENTS,)),
+)
+
+
+class StatementPage(ReportPage):
+    """A financial statement (``apps.finance.statements``) for readers of the statements
+    (finance and management), with tabs between the four. The Excel button asks the API for
+    the dates the page shows (its defaults may differ from the API's)."""
+
+    permissions = (VIEW_STATEMENTS,)
+    tabs = STATEMENT_TABS
+
+    def get_form(self):
+        # A period opens on the month of its end date, shown in the filter bar; an emptied
+        # start date stays empty (the trial balance then shows everything up to the end).
+        data = self.request.GET.copy()
+        if "date_from" in self.form_class.base_fields and "date_from" not in data:
+            data["date_from"] = report_forms.first_of_month(data.get("date_to")).isoformat()
+        return self.form_class(data, user=self.request.user)
+
+    def statement_excel_url(self, params: dict) -> str:
+        query = {name: value.isoformat() for name, value in params.items() if value is not None}
+        return f"{reverse(self.api_url_name)}?{urlencode({**query, 'format': 'xlsx'})}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("params"):
+            context["excel_url"] = self.statement_excel_url(context["params"])
+        return context
+
+
+def journal_link(rows: list[dict]) -> Callable[[dict], str | None]:
+    """A trial balance row's link to the journal entries on its account, when the journal list
+    page exists (``finance:journal-list?account=<id>``)."""
+    if not rows or not url_exists("finance:journal-list"):
+        return lambda row: None
+    ids = dict(Account.objects.filter(code__in=[row["account"] for row in rows]).values_list("code", "pk"))
+
+    def link(row: dict) -> str | None:
+        pk = ids.get(row["account"])
+        return optional_url("finance:journal-list", query={"account": pk}) if pk else None
+
+    return link
+
+
+class TrialBalanceReport(StatementPage):
+    """试算平衡表 / 科目余额表: per account the opening balance, the period's debits and
+    credits and the closing balance, on their debit or credit side; totals, and whether debits
+    equal credits. Opens on the month of its end date; each account links to its journal
+    entries (when that page exists)."""
+
+    template_name = "reports/trial_balance.html"
+    form_class = report_forms.TrialBalanceForm
+    api_url_name = "report-trial-balance"
+    title = gettext_lazy("Trial balance")
+    filter_fields = ("date_from", "date_to")
+    totals_label_key = "name"
+
+    def report(self, params):
+        self.statement = statements.trial_balance(date_to=params["date_to"], date_from=params["date_from"])
+        return self.statement
+
+    def columns(self, params):
+        link = journal_link(self.statement["rows"])
+        return [
+            ReportColumn("account", _("Code"), link=link, css_class="nowrap"),
+            ReportColumn("name", _("Account"), link=link, css_class="name"),
+            ReportColumn("opening_debit", _("Debit"), "money"),
+            ReportColumn("opening_credit", _("Credit"), "money"),
+            ReportColumn("period_debit", _("Debit"), "money"),
+            ReportColumn("period_credit", _("Credit"), "money"),
+            ReportColumn("debit", _("Debit"), "money"),
+            ReportColumn("credit", _("Credit"), "money"),
+        ]
+
+    def row_css(self, row):
+        return "sub-account" if "." in row["account"] else ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = context.get("report")
+        if report is not None:
+            context["balanced"] = report["total_debit"] == report["total_credit"]
+            context["difference"] = report["total_debit"] - report["total_credit"]
+        return context
+
+
+class IncomeStatementReport(StatementPage):
+    """利润表: revenue, costs and expenses down to net profit for a period (this month unless
+    chosen); the profit lines stand out."""
+
+    template_name = "reports/income_statement.html"
+    form_class = report_forms.StatementPeriodForm
+    api_url_name = "report-income-statement"
+    title = gettext_lazy("Income statement")
+    filter_fields = ("date_from", "date_to")
+
+    def report(self, params):
+        return statements.income_statement(date_from=params["date_from"], date_to=params["date_to"])
+
+    def columns(self, params):
+        return [ReportColumn("label", _("Item")), ReportColumn("amount", _("Amount"), "money")]
+
+    def row_css(self, row):
+        return "subtotal" if row["is_total"] else ""
+
+    def totals_cells(self, columns, totals):
+        # The statement's last line, net profit, is its total.
+        return None
+
+
+class BalanceSheetReport(StatementPage):
+    """资产负债表 at a date: assets beside liabilities and equity, each section with its total,
+    and whether assets equal liabilities plus equity."""
+
+    template_name = "reports/balance_sheet.html"
+    form_class = report_forms.BalanceSheetForm
+    api_url_name = "report-balance-sheet"
+    title = gettext_lazy("Balance sheet")
+    filter_fields = ("date",)
+
+    def report(self, params):
+        return statements.balance_sheet(date=params["date"])
+
+    def columns(self, params):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = context.get("report")
+        if report is not None:
+            context["sections"] = [
+                {"title": _("Assets"), "rows": report["assets"], "total": report["total_assets"],
+                 "total_label": _("Total assets"), "side": "left"},
+                {"title": _("Liabilities"), "rows": report["liabilities"], "total": report["total_liabilities"],
+                 "total_label": _("Total liabilities"), "side": "right"},
+                {"title": _("Equity"), "rows": report["equity"], "total": report["total_equity"],
+                 "total_label": _("Total equity"), "side": "right"},
+            ]  # fmt: skip
+            context["difference"] = report["total_assets"] - report["total_liabilities_and_equity"]
+        return context
+
+
+class CashFlowReport(StatementPage):
+    """现金流量表 (simple): the cash and bank accounts' opening balance, money in and out by
+    kind (other income and expenses by category), the closing balance; then per account."""
+
+    template_name = "reports/cash_flow.html"
+    form_class = report_forms.StatementPeriodForm
+    api_url_name = "report-cash-flow"
+    title = gettext_lazy("Cash flow")
+    filter_fields = ("date_from", "date_to")
+    totals_label_key = "label"
+
+    def report(self, params):
+        report = statements.cash_flow(date_from=params["date_from"], date_to=params["date_to"])
+        report["totals"] = {"inflow": report["inflow"], "outflow": report["outflow"], "net": report["net_change"]}
+        return report
+
+    def columns(self, params):
+        return [
+            ReportColumn("label", _("Item"), css_class="name"),
+            ReportColumn("inflow", _("Inflow"), "money"),
+            ReportColumn("outflow", _("Outflow"), "money"),
+            ReportColumn("net", pgettext("cash flow: inflow minus outflow", "Net"), "money"),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = context.get("report")
+        if report is not None:
+            accounts = report["accounts"]
+            context["account_totals"] = {
+                key: sum((row[key] for row in accounts), Decimal(0))
+                for key in ("opening", "inflow", "outflow", "closing")
+            }
+        return context
 
 
 # --- Purchase plan (采购计划) -----------------------------------------------------------------
