@@ -623,16 +623,18 @@ class StatementPage(ReportPage):
         return context
 
 
-def journal_link(rows: list[dict]) -> Callable[[dict], str | None]:
-    """A trial balance row's link to the journal entries on its account, when the journal list
-    page exists (``finance:journal-list?account=<id>``)."""
+def journal_link(rows: list[dict], params: dict) -> Callable[[dict], str | None]:
+    """A trial balance row's link to the journal entries of the period on its account (and its
+    sub-accounts), when the journal list page exists
+    (``finance:journal-list?account=<id>&date_from=&date_to=``)."""
     if not rows or not url_exists("finance:journal-list"):
         return lambda row: None
     ids = dict(Account.objects.filter(code__in=[row["account"] for row in rows]).values_list("code", "pk"))
+    period = {name: params[name].isoformat() for name in ("date_from", "date_to") if params.get(name)}
 
     def link(row: dict) -> str | None:
         pk = ids.get(row["account"])
-        return optional_url("finance:journal-list", query={"account": pk}) if pk else None
+        return optional_url("finance:journal-list", query={"account": pk, **period}) if pk else None
 
     return link
 
@@ -655,7 +657,7 @@ class TrialBalanceReport(StatementPage):
         return self.statement
 
     def columns(self, params):
-        link = journal_link(self.statement["rows"])
+        link = journal_link(self.statement["rows"], params)
         return [
             ReportColumn("account", _("Code"), link=link, css_class="nowrap"),
             ReportColumn("name", _("Account"), link=link, css_class="name"),

@@ -84,7 +84,8 @@ def test_trial_balance_accounts_link_to_their_journal_entries_when_that_page_exi
         assert first[0]["url"] is None and first[1]["url"] is None
     else:
         bank = Account.objects.get(code="1002")
-        assert first[0]["url"] == first[1]["url"] == f"{journal}?account={bank.pk}"
+        period = "date_from=2026-11-01&date_to=2026-11-30"
+        assert first[0]["url"] == first[1]["url"] == f"{journal}?account={bank.pk}&{period}"
 
 
 def test_income_statement_page(client_as, november):
