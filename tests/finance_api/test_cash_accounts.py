@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from apps.finance.models import CashAccount, JournalEntry, MoneyCategory, Period
+from apps.finance.models import CashAccount, JournalEntry, MoneyCategory
 from tests.books import support
 
-from .helpers import ACCOUNTS, CASH_ACCOUNTS, D, account_id, balances, ok, refused, snapshot
+from .helpers import ACCOUNTS, CASH_ACCOUNTS, D, account_id, balances, close_month, ok, refused, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def test_a_code_used_twice_is_400(finance):
 
 
 def test_an_opening_balance_in_a_closed_month_is_refused_and_leaves_nothing(finance):
-    Period.objects.create(month=support.day(1), is_closed=True)
+    close_month(support.day(1))
     before = snapshot()
 
     refused(
