@@ -8,9 +8,14 @@ from django.contrib import admin
 from apps.core.admin import ReadOnlyAdmin, ReadOnlyAdminMixin
 
 from .models import (
+    Account,
+    CashMovement,
     CustomerReceipt,
     CustomerReceiptAllocation,
+    JournalEntry,
+    JournalLine,
     Payable,
+    Period,
     Receivable,
     SupplierPayment,
     SupplierPaymentAllocation,
@@ -69,3 +74,43 @@ class CustomerReceiptAdmin(SettlementAdmin):
     search_fields = ["number", "customer__name", "customer__code", "reference"]
     list_select_related = ["customer", "account", "created_by"]
     inlines = [ReceiptAllocationInline]
+
+
+# --- The books: to look at; written only by apps/finance/journal.py, cash.py and periods.py ----
+
+
+class JournalLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = JournalLine
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["line_no", "account", "debit", "credit", "description"]
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["number", "date", "status", "memo", "source_number", "total", "created_by"]
+    list_filter = ["status", "source_type"]
+    search_fields = ["number", "memo", "source_number"]
+    date_hierarchy = "date"
+    list_select_related = ["created_by"]
+    inlines = [JournalLineInline]
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "name_en", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(CashMovement)
+class CashMovementAdmin(ReadOnlyAdmin):
+    list_display = ["id", "account", "date", "amount", "balance_after", "source_number", "counterparty"]
+    list_filter = ["account", "source_type"]
+    search_fields = ["source_number", "counterparty"]
+    date_hierarchy = "date"
+
+
+@admin.register(Period)
+class PeriodAdmin(ReadOnlyAdmin):
+    list_display = ["month", "is_closed", "closed_at", "closed_by"]
