@@ -2,6 +2,9 @@
 source; finance's manual entries drafted, changed, posted and reversed; what is never edited;
 the filters; refused input changes nothing."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -235,3 +238,23 @@ def test_the_filters(finance, delivered):
     refused(finance.get(ENTRIES, {"manual": "perhaps"}), 400)
     refused(finance.get(ENTRIES, {"status": "lost"}), 400)
     refused(finance.get(ENTRIES, {"date_from": "yesterday"}), 400)
+
+
+def test_the_list_in_excel(finance, delivered):
+    response = finance.get(ENTRIES, {"format": "xlsx", "source_type": "delivery"})
+
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert [(row[header.index("Source number")], row[header.index("Total")]) for row in rows[1:]] == [
+        (delivered["delivery"].number, 4590)
+    ]
+
+
+def test_a_repeated_post_with_the_same_idempotency_key_writes_one_entry(token_as):
+    client = token_as("finance")
+    first = ok(client.post(ENTRIES, rent_accrual(), HTTP_IDEMPOTENCY_KEY="je-1"), 201)
+    again = ok(client.post(ENTRIES, rent_accrual(), HTTP_IDEMPOTENCY_KEY="je-1"), 201)
+
+    assert again["id"] == first["id"]
+    assert JournalEntry.objects.filter(source_type="").count() == 1
