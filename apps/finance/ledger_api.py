@@ -62,6 +62,7 @@ from .models import (
     JournalStatus,
     MoneyCategory,
     MoneyDocument,
+    MoneyKind,
     MoneyLine,
     Period,
     PeriodEvent,
@@ -555,7 +556,21 @@ class CashTransferViewSet(StockDocumentViewSet):
 # --- Other income and expenses (收入单 / 支出单) -----------------------------------------------
 
 
+@extend_schema_field({"type": "string", "enum": list(MoneyKind.values), "x-spec-enum-id": "finance-category-kind"})
+class CategoryKindField(serializers.ChoiceField):
+    """``income`` | ``expense`` of a category. Its own enum id gives the schema a
+    ``MoneyCategoryKindEnum`` beside the documents' ``MoneyDocumentKindEnum``: otherwise two
+    components share one choice set under the field name ``kind`` (already used by other
+    choice sets), which drf-spectacular can only name with a hash and a warning. With
+    ``"MoneyKindEnum": "apps.finance.models.MoneyKind"`` in ``ENUM_NAME_OVERRIDES`` this
+    field could be a plain ChoiceField."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=MoneyKind.choices, **kwargs)
+
+
 class MoneyCategorySerializer(serializers.ModelSerializer):
+    kind = CategoryKindField(label=_("kind"))
     label = serializers.CharField(read_only=True, label=_("label"))
     account = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.all(),
