@@ -37,6 +37,15 @@ class CashAccountField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
+class MoneyInputField(forms.DecimalField):
+    """An amount typed the way it is read: "12,000.50" or "¥12,000.50" is 12000.50."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("¥", "").replace("，", "")
+        return super().to_python(value)
+
+
 def next_sub_code(parent: Account) -> str:
     """The first free code under ``parent``: "6602.01", then "6602.02"..."""
     used = set(Account.objects.filter(code__startswith=f"{parent.code}.").values_list("code", flat=True))
@@ -109,10 +118,13 @@ class CashAccountForm(ServiceForm):
             "is_default",
             "is_active",
         ]
-        field_classes = {"ledger_account": ChartAccountField}
+        field_classes = {"ledger_account": ChartAccountField, "opening_balance": MoneyInputField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("opening_balance", "opening_date"):
+            self.fields[name].required = False
+        self.fields["opening_balance"].help_text = _("Empty: 0.00. Booked against paid-in capital (3001).")
         current = Q(pk=self.instance.ledger_account_id) if self.instance.ledger_account_id else Q()
         ledger = self.fields["ledger_account"]
         ledger.queryset = cash_ledger_accounts().filter(Q(is_active=True) | current).order_by("code")
@@ -126,8 +138,9 @@ class CashAccountForm(ServiceForm):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         if self.instance.pk:
-            return {name: data[name] for name in self.changed_data}
-        return data
+            data = {name: data[name] for name in self.changed_data}
+        # Empty: the service's defaults (0.00, today), or the saved value on an edit.
+        return {name: value for name, value in data.items() if not (value is None and name.startswith("opening_"))}
 
 
 # --- Document headers -------------------------------------------------------------------------
@@ -162,7 +175,7 @@ class CashTransferForm(DocumentHeaderForm):
     class Meta:
         model = CashTransfer
         fields = ["date", "from_account", "to_account", "amount", "note"]
-        field_classes = {"from_account": CashAccountField, "to_account": CashAccountField}
+        field_classes = {"from_account": CashAccountField, "to_account": CashAccountField, "amount": MoneyInputField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
