@@ -41,7 +41,11 @@ SOURCE_MONEY = "money_document"
 
 
 def _lock_accounts(ids) -> dict[int, CashAccount]:
-    return {a.pk: a for a in CashAccount.objects.select_for_update().filter(pk__in=sorted(set(ids))).order_by("pk")}
+    # FOR NO KEY UPDATE, not FOR UPDATE: the movements and entries written meanwhile reference
+    # the account, and their deferred foreign-key checks take FOR KEY SHARE at COMMIT, which a
+    # FOR UPDATE waiting in line would block (deadlocks under concurrent postings).
+    accounts = CashAccount.objects.select_for_update(no_key=True).filter(pk__in=sorted(set(ids))).order_by("pk")
+    return {a.pk: a for a in accounts}
 
 
 def move(
