@@ -71,8 +71,9 @@ class ChecklistItem:
 
 
 def checklist(month: datetime.date) -> list[ChecklistItem]:
-    """What must hold before ``month`` closes: earlier months with entries are closed, no
-    drafts dated in or before it, and the books and the stock ledger reconcile."""
+    """What must hold before ``month`` closes: it has ended (its last day may close it), earlier
+    months with entries are closed, no drafts dated in or before it, and the books and the
+    stock ledger reconcile."""
     from .books import check_books, drafts_until
 
     month = month_of(month)
@@ -89,6 +90,12 @@ def checklist(month: datetime.date) -> list[ChecklistItem]:
     books = check_books()
     stock = [f"{kind}: {v.total}" for kind, v in stock_violations(limit=5).items() if v.total]
     return [
+        ChecklistItem(
+            "month_ended",
+            _("The month has ended (or ends today)"),
+            end <= timezone.localdate(),
+            [] if end <= timezone.localdate() else [end.isoformat()],
+        ),
         ChecklistItem(
             "earlier_closed",
             _("Earlier months are closed"),
