@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from apps.finance import periods
 from apps.finance.models import JournalEntry, Period, PeriodEvent
 from tests.books import support
 
@@ -62,6 +63,7 @@ def test_a_draft_in_the_month_keeps_it_open(finance, november):
     assert checklist["can_close"] is False
     items = {item["key"]: (item["ok"], item["problems"]) for item in checklist["items"]}
     assert items == {
+        "month_ended": (True, []),
         "earlier_closed": (True, []),
         "no_drafts": (False, [draft["number"]]),
         "books": (True, []),
@@ -71,6 +73,21 @@ def test_a_draft_in_the_month_keeps_it_open(finance, november):
     body = refused(finance.post(f"{NOVEMBER}close/"), 409, "invalid_state")
     assert body["checklist"] == [{"key": "no_drafts", "problems": [draft["number"]]}]
     assert snapshot() == before
+
+
+def test_a_month_that_has_not_ended_cannot_close(finance):
+    december = f"/api/v1/periods/{timezone.localdate().strftime('%Y-%m')}/"
+    month_end = periods.month_end(timezone.localdate().replace(day=1))
+
+    checklist = ok(finance.get(f"{december}checklist/"))
+
+    item = next(item for item in checklist["items"] if item["key"] == "month_ended")
+    expected_ok = month_end <= timezone.localdate()
+    assert (item["ok"], checklist["can_close"] and not expected_ok) == (expected_ok, False)
+    if not expected_ok:
+        assert item["problems"] == [month_end.isoformat()]
+        refused(finance.post(f"{december}close/"), 409, "invalid_state")
+        assert not Period.objects.filter(is_closed=True).exists()
 
 
 def test_an_earlier_month_with_entries_must_be_closed_first(finance, november):
