@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
@@ -547,7 +547,7 @@ class JournalList(FinanceList):
             value=_source_cell,
             link=lambda entry: source_link(entry.source_type, entry.source_id),
         ),
-        Column("total", order=True),
+        Column("total", pgettext_lazy("journal entry", "amount"), order=True),
         StatusColumn("status", order=True),
     )
 
@@ -561,6 +561,7 @@ class JournalList(FinanceList):
         form.fields["manual"].label = _("Manual")
         status_choices(form, JournalStatus.choices)
         account = form.fields["account"]
+        account.label = pgettext("chart of accounts", "Account")
         account.queryset = Account.objects.order_by("code")
         account.label_from_instance = lambda obj: f"{obj.code} {obj.label}"
         account.widget.choices = account.choices
