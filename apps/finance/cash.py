@@ -289,12 +289,18 @@ def _check_money(kind: str, account, lines: list[dict] | None) -> None:
             problems.append(_("Add at least one line."))
         for number, line in enumerate(lines, start=1):
             category: MoneyCategory = line.get("category")
-            if category is not None and category.kind != kind:
+            if category is None:
+                problems.append(_("Line %(line)s: choose a category.") % {"line": number})
+            elif not category.is_active:
+                problems.append(_("Line %(line)s: this category is inactive.") % {"line": number})
+            elif category.kind != kind:
                 problems.append(
                     _("Line %(line)s: %(category)s is not a category of this kind of document.")
                     % {"line": number, "category": category.label}
                 )
-            if line.get("amount") is not None and money(line["amount"]) <= 0:
+            if line.get("amount") is None:
+                problems.append(_("Line %(line)s: enter the amount.") % {"line": number})
+            elif money(line["amount"]) <= 0:
                 problems.append(_("Line %(line)s: the amount must be more than zero.") % {"line": number})
         if problems:
             errors["lines"] = problems

@@ -173,7 +173,9 @@ def _manual_lines(lines: list[dict]) -> list[JournalLine]:
             errors.append(_("Line %(line)s: amounts are never negative.") % {"line": number})
         elif (debit == 0) == (credit == 0):
             errors.append(_("Line %(line)s: enter either a debit or a credit.") % {"line": number})
-        if account is not None and not account.is_active:
+        if account is None:
+            errors.append(_("Line %(line)s: choose an account.") % {"line": number})
+        elif not account.is_active:
             errors.append(_("Line %(line)s: account %(code)s is inactive.") % {"line": number, "code": account.code})
         result.append(
             JournalLine(

@@ -140,3 +140,27 @@ def test_the_books_reconcile(november, capsys):
     assert check_books() == []
     call_command("check_books")
     assert "The books reconcile" in capsys.readouterr().out
+
+
+def test_lines_without_an_account_or_category_are_400_and_write_nothing(november):
+    from django.core.exceptions import ValidationError
+
+    from apps.finance import cash, journal
+    from apps.finance.models import MoneyDocument
+
+    entries = JournalEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        journal.manual_create(
+            user=november["finance"],
+            lines=[{"account": None, "debit": D("10")}, {"account": None, "credit": D("10")}],
+        )
+    assert refused.value.message_dict["lines"][0].startswith("Line 1")
+    with pytest.raises(ValidationError) as refused:
+        cash.money_document_create(
+            user=november["finance"],
+            kind="expense",
+            account=november["bank"],
+            lines=[{"category": None, "amount": None}],
+        )
+    assert len(refused.value.message_dict["lines"]) == 2
+    assert (JournalEntry.objects.count(), MoneyDocument.objects.count()) == (entries, 1)
