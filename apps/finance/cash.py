@@ -181,6 +181,22 @@ def cash_account_update(*, account: CashAccount, user, **fields) -> CashAccount:
     return account
 
 
+@transaction.atomic
+def cash_account_delete(*, account: CashAccount, user) -> None:
+    """Delete an account nothing went through. The default account (payments naming no account
+    use it) and one with movements or documents are 409 ``in_use``: deactivate it instead."""
+    from apps.core.errors import BusinessError
+    from apps.core.services import record_delete
+
+    if account.is_default:
+        raise BusinessError(
+            BusinessError.IN_USE,
+            _("%(account)s is the default account that payments and receipts use: it cannot be deleted.")
+            % {"account": account.name},
+        )
+    record_delete(account, user=user)
+
+
 def cash_journal(account: CashAccount, *, date_from=None, date_to=None):
     """The account's movements in order with the balance before the first one shown:
     ``(opening, movements)``; each movement carries ``running`` (the balance after it in date order)."""

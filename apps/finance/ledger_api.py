@@ -192,6 +192,9 @@ class CashAccountViewSet(MasterDataViewSet):
             account=serializer.instance, user=self.request.user, **serializer.validated_data
         )
 
+    def perform_destroy(self, instance):
+        cash.cash_account_delete(account=instance, user=self.request.user)
+
     def xlsx_columns(self) -> list[Column]:
         if self.action == "journal":
             return columns_from_serializer(CashJournalRowSerializer())

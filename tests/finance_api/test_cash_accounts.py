@@ -230,6 +230,16 @@ def test_an_account_money_moved_through_is_never_deleted(finance):
     assert sorted(balances()) == ["1001", "B02"]
 
 
+def test_the_default_account_is_never_deleted(finance):
+    default = CashAccount.objects.get(is_default=True)
+    assert not default.movements.exists()
+
+    body = refused(finance.delete(f"{CASH_ACCOUNTS}{default.pk}/"), 409, "in_use")
+
+    assert "default" in body["detail"]
+    assert CashAccount.objects.filter(pk=default.pk, is_default=True).exists()
+
+
 def test_the_list_filters_by_kind_and_is_active(finance, world):
     open_account(finance)
     rows = ok(finance.get(CASH_ACCOUNTS, {"kind": "bank"}))["results"]
