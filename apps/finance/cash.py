@@ -161,6 +161,10 @@ def cash_account_update(*, account: CashAccount, user, **fields) -> CashAccount:
     if "ledger_account" in fields and fields["ledger_account"] is None:
         # Empty means the default by kind: compare that, not None, with the current account.
         fields["ledger_account"] = _check_ledger_account(None, fields.get("kind") or account.kind)
+    kind = fields.get("kind") or account.kind
+    default_ledger = account.ledger_account is None or account.ledger_account.code in (chart.CASH, chart.BANK)
+    if kind != account.kind and "ledger_account" not in fields and default_ledger and not moved:
+        fields["ledger_account"] = _check_ledger_account(None, kind)  # cash books to 1001, bank to 1002
     errors = {}
     for name in ("opening_date", "ledger_account", "kind"):
         if name in fields and fields[name] is not None and fields[name] != getattr(account, name) and moved:

@@ -251,3 +251,12 @@ def test_the_list_filters_by_kind_and_is_active(finance, world):
 
 def test_the_list_url_name_for_the_pages():
     assert reverse("cash-account-list") == CASH_ACCOUNTS
+
+
+def test_changing_the_kind_before_money_moves_follows_with_the_ledger_account(finance):
+    account = open_account(finance, code="B09", opening="0")
+    assert account["ledger_account_code"] == "1002"
+
+    changed = ok(finance.patch(f"{CASH_ACCOUNTS}{account['id']}/", {"kind": "cash"}, format="json"))
+
+    assert (changed["kind"], changed["ledger_account_code"]) == ("cash", "1001")
