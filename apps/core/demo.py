@@ -1,6 +1,8 @@
 """The demo company (演示公司): three warehouses, a catalogue of a few hundred products, suppliers,
 customers and one user per department, with two and a half months of purchasing and two of
-selling, so a fresh install has something to click through.
+selling, and the books of it all: a bank account and a till opened before the history, the
+rent, wages and utilities of every month, a little other income and a draw of cash from the
+bank — so a fresh install has something to click through and its books reconcile.
 
 ``load_demo()`` writes everything through the master-data services (audit trail, pinyin search
 index, validation) in one transaction. It is idempotent: when warehouse SH01 already exists the
@@ -17,6 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -29,8 +32,19 @@ from apps.accounts.models import User
 from apps.accounts.services import user_create
 from apps.customers.models import Complaint, ComplaintStatus, Customer, CustomerContact
 from apps.customers.services import complaint_create, complaint_move, complaint_note, contact_save, customer_create
+from apps.finance import cash
 from apps.finance import services as finance
-from apps.finance.models import CashAccount, CustomerReceipt, Payable, Receivable, SupplierPayment
+from apps.finance.models import (
+    CashAccount,
+    CashTransfer,
+    CustomerReceipt,
+    JournalEntry,
+    MoneyCategory,
+    MoneyDocument,
+    Payable,
+    Receivable,
+    SupplierPayment,
+)
 from apps.inventory.models import Category, Product, StockBalance, StockLedgerEntry, Unit, ValuationMethod, Warehouse
 from apps.inventory.services import category_create, product_create, unit_create, warehouse_create
 from apps.purchasing import services as purchasing
@@ -41,7 +55,6 @@ from apps.suppliers.models import Supplier, SupplierProduct
 from apps.suppliers.services import supplier_create
 
 from .fields import MONEY_PLACES, QTY_PLACES
-from .services import record_save
 
 # The one password of every demo user. It passes Django's password validators (length,
 # similarity to the username, common passwords, all-numeric).
@@ -517,6 +530,13 @@ CATEGORY_SUPPLIERS: dict[str, tuple[str, str]] = {
 ALTERNATIVE_SHARE = 0.25  # products that also list the trade's other supplier
 
 DEMO_BANK_ACCOUNT = ("1002", "工商银行上海闵行支行 基本户")
+# The books open this many days ago, before the first document of the history: the bank account
+# with its balance, the till with its float (both booked against 3001 paid-in capital).
+BOOKS_OPEN_DAYS_AGO = 90
+DEMO_BANK_OPENING = Decimal("2000000.00")
+DEMO_CASH_OPENING = Decimal("5000.00")
+# Drawn from the bank into the till the day before the supplier is paid in cash.
+DEMO_CASH_DRAW = (21, Decimal("20000.00"))
 
 
 @dataclass(frozen=True)
@@ -800,8 +820,9 @@ def demo_loaded() -> bool:
 
 
 def load_demo() -> DemoResult:
-    """Load the demo company, then its purchasing and sales histories, in one transaction; do
-    nothing that is already there (a demo loaded before a history existed gets just that)."""
+    """Load the demo company, then its purchasing, sales and finance histories, in one
+    transaction; do nothing that is already there (a demo loaded before a history existed gets
+    just that)."""
     with transaction.atomic():
         created = False
         if not demo_loaded():
@@ -812,6 +833,9 @@ def load_demo() -> DemoResult:
             created = True
         if sales_history_missing():
             load_sales_history()
+            created = True
+        if finance_history_missing():
+            load_finance_history()
             created = True
         return DemoResult(created=created, counts=_counts())
 
@@ -918,14 +942,22 @@ def load_purchasing_history(today: datetime.date | None = None) -> None:
             offers.append(_offer(suppliers[other], product, rng, preferred=False))
     bulk_create_with_history(offers, SupplierProduct, default_user=buyer)
 
-    record_save(
-        CashAccount(),
-        user=cashier,
-        fields={"code": DEMO_BANK_ACCOUNT[0], "name": DEMO_BANK_ACCOUNT[1], "kind": CashAccount.Kind.BANK},
-    )
-
     def day(days_ago: int) -> datetime.date:
         return today - datetime.timedelta(days=days_ago)
+
+    bank = cash.cash_account_create(
+        user=cashier,
+        code=DEMO_BANK_ACCOUNT[0],
+        name=DEMO_BANK_ACCOUNT[1],
+        kind=CashAccount.Kind.BANK,
+        opening_balance=DEMO_BANK_OPENING,
+        opening_date=day(BOOKS_OPEN_DAYS_AGO),
+    )
+    till = finance.default_cash_account()
+    if till is not None and till.opening_balance == 0 and not till.movements.exists():
+        till = cash.cash_account_update(
+            account=till, user=cashier, opening_balance=DEMO_CASH_OPENING, opening_date=day(BOOKS_OPEN_DAYS_AGO)
+        )
 
     orders: dict[str, PurchaseOrder] = {}
     receipts: dict[str, list[PurchaseReceipt]] = {}
@@ -1053,9 +1085,24 @@ def load_purchasing_history(today: datetime.date | None = None) -> None:
         )
         finance.supplier_payment_post(payment=payment, user=cashier)
 
+    def draw_cash() -> None:
+        # The supplier paid in cash tomorrow: the till gets its money from the bank.
+        if till is None:
+            return
+        transfer = cash.cash_transfer_create(
+            user=cashier,
+            from_account=bank,
+            to_account=till,
+            amount=DEMO_CASH_DRAW[1],
+            date=day(DEMO_CASH_DRAW[0]),
+            note="提取备用金，支付供应商货款",
+        )
+        cash.cash_transfer_post(transfer=transfer, user=cashier)
+
     extra = len(DEMO_ORDERS)
     events += [
         (59, extra, return_against_receipt),
+        (DEMO_CASH_DRAW[0], extra, draw_cash),
         (20, extra, pay_oldest_first),
         (15, extra, free_return),
         (10, extra, receipt_without_order),
@@ -1434,6 +1481,92 @@ def load_sales_history(today: datetime.date | None = None) -> None:
             )
 
 
+# ---------------------------------------------------------------------------------------------
+# Finance history: the running costs of the business and a little other income
+# ---------------------------------------------------------------------------------------------
+
+# Paid from the bank every month: (category, day of the month, amount or None = metered,
+# counterparty, note naming {month} or the {previous} month).
+MONTHLY_EXPENSES = [
+    ("房租", 1, Decimal("8000.00"), "上海华漕仓储物业管理有限公司", "{month}仓库及办公室租金"),
+    ("工资", 10, Decimal("21600.00"), "员工工资", "{previous}工资"),
+    ("水电费", 15, None, "国网上海市电力公司", "{previous}水电费"),
+    ("银行手续费", 21, Decimal("35.00"), "中国工商银行", "{month}网银及账户管理费"),
+]
+# One-off: (days ago, kind, category, amount, account ("bank" | "cash"), counterparty, note).
+ONE_OFF_MONEY = [
+    (48, "income", "废品收入", Decimal("1280.00"), "cash", "上海闵行再生资源回收站", "废旧纸箱、缠绕膜出售"),
+    (33, "expense", "办公费", Decimal("356.00"), "cash", "得力文具旗舰店", "打印纸、墨盒"),
+    (12, "income", "利息收入", Decimal("1046.58"), "bank", "中国工商银行", "存款利息"),
+]
+
+
+def finance_history_missing() -> bool:
+    """The demo company has its purchasing history (its bank account) but no income or expense
+    documents yet."""
+    if MoneyDocument.objects.exists() or not PurchaseReceipt.objects.exists():
+        return False
+    return (
+        User.objects.filter(username="finance").exists()
+        and CashAccount.objects.filter(code=DEMO_BANK_ACCOUNT[0]).exists()
+        and MoneyCategory.objects.filter(name__in=[row[0] for row in MONTHLY_EXPENSES]).exists()
+    )
+
+
+def load_finance_history(today: datetime.date | None = None) -> None:
+    """What finance books besides the trade, through the services and dated back from ``today``
+    over the purchasing history: every month's rent (1st), wages (10th), metered utilities
+    (15th) and bank charges (21st) paid from the bank; scrap sold and office supplies bought
+    for cash; the bank's quarterly interest. Finance records them all (支出单 / 收入单)."""
+    today = today or timezone.localdate()
+    rng = random.Random(SEED + 4)
+    cashier = User.objects.get(username="finance")
+    bank = CashAccount.objects.get(code=DEMO_BANK_ACCOUNT[0])
+    till = finance.default_cash_account() or bank
+    categories = {(c.kind, c.name): c for c in MoneyCategory.objects.all()}
+    first = today - datetime.timedelta(days=max(order.days_ago for order in DEMO_ORDERS))
+
+    def book(kind: str, category: str, amount: Decimal, *, on, account, counterparty: str, note: str) -> None:
+        document = cash.money_document_create(
+            user=cashier,
+            kind=kind,
+            account=account,
+            date=on,
+            counterparty=counterparty,
+            lines=[{"category": categories[(kind, category)], "amount": amount, "description": note}],
+            note=note,
+        )
+        cash.money_document_post(document=document, user=cashier)
+
+    events: list[tuple[datetime.date, Callable[[], None]]] = []
+    month = first.replace(day=1)
+    while month <= today:
+        labels = {"month": f"{month.month}月", "previous": f"{(month - datetime.timedelta(days=1)).month}月"}
+        for category, day_of_month, amount, counterparty, note in MONTHLY_EXPENSES:
+            on = month.replace(day=day_of_month)
+            if first <= on <= today:
+                amount = amount or Decimal(rng.randint(80000, 150000)) / 100
+                action = partial(
+                    book,
+                    "expense",
+                    category,
+                    amount,
+                    on=on,
+                    account=bank,
+                    counterparty=counterparty,
+                    note=note.format(**labels),
+                )
+                events.append((on, action))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    for days_ago, kind, category, amount, where, counterparty, note in ONE_OFF_MONEY:
+        on = today - datetime.timedelta(days=days_ago)
+        account = till if where == "cash" else bank
+        action = partial(book, kind, category, amount, on=on, account=account, counterparty=counterparty, note=note)
+        events.append((on, action))
+    for _on, action in sorted(events, key=lambda event: event[0]):
+        action()
+
+
 def _check_free(products: list[dict], suppliers: list[dict], customers: list[dict]) -> None:
     taken = []
     checks = [
@@ -1484,6 +1617,9 @@ def _counts() -> dict[str, int]:
         "receivables": Receivable.objects.count(),
         "customer receipts": CustomerReceipt.objects.count(),
         "complaints": Complaint.objects.count(),
+        "cash transfers": CashTransfer.objects.count(),
+        "income/expenses": MoneyDocument.objects.count(),
+        "journal entries": JournalEntry.objects.count(),
     }
 
 

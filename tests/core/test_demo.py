@@ -1,5 +1,6 @@
 """The demo company (apps/core/demo.py, ``manage.py load_demo``)."""
 
+import datetime
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
@@ -26,7 +27,16 @@ from apps.core.demo import (
     product_rows,
 )
 from apps.customers.models import Complaint, Customer, CustomerContact
-from apps.finance.models import CashAccount, CustomerReceipt, Payable, Receivable, SupplierPayment
+from apps.finance.models import (
+    CashAccount,
+    CashTransfer,
+    CustomerReceipt,
+    JournalEntry,
+    MoneyDocument,
+    Payable,
+    Receivable,
+    SupplierPayment,
+)
 from apps.inventory.models import Category, Product, StockBalance, StockLedgerEntry, Unit, Warehouse
 from apps.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReturn
 from apps.sales.models import Delivery, Quotation, SalesOrder, SalesReturn
@@ -38,6 +48,7 @@ def _snapshot():
     models = [Warehouse, Unit, Category, Product, Supplier, Customer, User, SupplierProduct]
     models += [PurchaseOrder, PurchaseReceipt, PurchaseReturn, SupplierPayment, CashAccount]
     models += [Quotation, SalesOrder, Delivery, SalesReturn, CustomerReceipt]
+    models += [MoneyDocument, CashTransfer, JournalEntry]
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update({f"history {model.__name__}": get_history_model_for_model(model).objects.count() for model in models})
     counts["payables"] = list(Payable.objects.order_by("id").values_list("amount", "paid", "credited", "status"))
@@ -394,6 +405,90 @@ class TestLoadedDemo:
         primaries = Counter(CustomerContact.objects.filter(is_primary=True).values_list("customer", flat=True))
         assert primaries == Counter(dict.fromkeys(with_contacts, 1))
         assert max(with_contacts.values()) > 1
+
+    # --- finance ----------------------------------------------------------------------------
+
+    def test_the_ledger_reconciles(self, demo):
+        from apps.finance import statements
+        from apps.finance.books import check_books
+
+        assert check_books() == []
+        today = timezone.localdate()
+        trial = statements.trial_balance(date_to=today)
+        assert trial["total_debit"] == trial["total_credit"] > 0
+        sheet = statements.balance_sheet(date=today)
+        assert sheet["balanced"]
+        assert sheet["total_assets"] == sheet["total_liabilities_and_equity"]
+        assert {row["account"]: row["amount"] for row in sheet["equity"]}["3001"] == Decimal("2005000.00")
+        # Every posted document that books wrote exactly one entry that stands.
+        standing = Counter(
+            JournalEntry.objects.filter(status="posted", reversal_of=None, reversed_by=None).values_list(
+                "source_type", flat=True
+            )
+        )
+        assert standing == {
+            "cash_opening": 2,
+            "purchase_receipt": 11,
+            "purchase_return": 2,
+            "supplier_payment": 2,
+            "delivery": 11,
+            "sales_return": 2,
+            "customer_receipt": 3,
+            "cash_transfer": 1,
+            "money_document": MoneyDocument.objects.count(),
+        }
+
+    def test_cash_and_bank_opened_before_the_history_and_never_below_zero(self, demo):
+        from apps.finance.cash import cash_journal
+
+        first = min(PurchaseOrder.objects.values_list("date", flat=True))
+        bank = CashAccount.objects.get(code="1002")
+        till = CashAccount.objects.get(is_default=True)
+        assert (bank.kind, bank.opening_balance) == ("bank", Decimal("2000000.00"))
+        assert (till.kind, till.opening_balance) == ("cash", Decimal("5000.00"))
+        assert bank.opening_date == till.opening_date < first
+        openings = JournalEntry.objects.filter(source_type="cash_opening").order_by("source_number")
+        assert [(e.date, e.total, sorted(e.lines.values_list("account__code", flat=True))) for e in openings] == [
+            (till.opening_date, Decimal("5000.00"), ["1001", "3001"]),
+            (bank.opening_date, Decimal("2000000.00"), ["1002", "3001"]),
+        ]
+        for account in (bank, till):
+            _opening, rows = cash_journal(account)
+            assert rows[-1].running == account.balance
+            assert min(row.running for row in rows) >= 0, account.code  # in date order
+            assert not account.movements.filter(balance_after__lt=0).exists()  # in posting order
+
+    def test_running_costs_and_other_income_every_month(self, demo):
+        today = timezone.localdate()
+        first = min(PurchaseOrder.objects.values_list("date", flat=True))
+        documents = list(MoneyDocument.objects.select_related("created_by", "account").prefetch_related("lines"))
+        assert {(d.status, d.created_by.username) for d in documents} == {("posted", "finance")}
+        assert {d.kind for d in documents} == {"income", "expense"}
+        assert {d.number[:3] for d in documents} == {"OI-", "OE-"}
+        assert {d.account.kind for d in documents} == {"cash", "bank"}
+        assert all(first <= d.date <= today for d in documents)
+        by_category: dict[str, list] = {}
+        for document in documents:
+            [line] = document.lines.all()
+            by_category.setdefault(line.category.name, []).append(document)
+        assert set(by_category) == {"房租", "工资", "水电费", "银行手续费", "办公费", "废品收入", "利息收入"}
+        # Rent on the 1st of every month the history has come to, wages on the 10th.
+        firsts, month = [], first.replace(day=1)
+        while month <= today:
+            if month >= first:
+                firsts.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        rent = sorted(by_category["房租"], key=lambda d: d.date)
+        assert [(d.date, d.total) for d in rent] == [(on, Decimal("8000.00")) for on in firsts]
+        assert {d.date.day for d in by_category["工资"]} == {10}
+        assert {d.total for d in by_category["工资"]} == {Decimal("21600.00")}
+
+    def test_cash_drawn_from_the_bank_before_paying_a_supplier_in_cash(self, demo):
+        [transfer] = CashTransfer.objects.select_related("from_account", "to_account")
+        assert (transfer.status, transfer.amount) == ("posted", Decimal("20000.00"))
+        assert (transfer.from_account.code, transfer.to_account.is_default) == ("1002", True)
+        paid_in_cash = SupplierPayment.objects.get(account=transfer.to_account)
+        assert paid_in_cash.date == transfer.date + datetime.timedelta(days=1)
 
 
 def test_ean13_check_digit():
