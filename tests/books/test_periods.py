@@ -41,6 +41,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 12, 10)
 NOVEMBER, DECEMBER = datetime.date(2026, 11, 1), datetime.date(2026, 12, 1)
+NEW_YEARS_EVE = datetime.date(2026, 12, 31)  # December's last day: it may close then
 
 
 @pytest.fixture
@@ -352,9 +353,10 @@ def test_cancelling_in_an_open_month_reverses_a_closed_months_document_today(wor
 
 
 @pytest.mark.parametrize("kind", CANCELLED)
-def test_cancelling_is_refused_when_todays_month_is_closed_too(world, kind):
+def test_cancelling_is_refused_when_todays_month_is_closed_too(world, kind, monkeypatch):
     document, cancel = _posted(world, kind)
     periods.close_period(month=NOVEMBER, user=world["finance"])
+    freeze_today(monkeypatch, NEW_YEARS_EVE)
     periods.close_period(month=DECEMBER, user=world["finance"])
     before = trace()
 
@@ -390,6 +392,20 @@ def test_a_clean_month_closes_and_the_close_is_recorded(world):
         periods.close_period(month=NOVEMBER, user=world["finance"])
     assert again.value.code == "invalid_state"
     assert PeriodEvent.objects.count() == 1
+
+
+def test_a_month_that_has_not_ended_stays_open(world, monkeypatch):
+    """December on the 10th: not yet; on the 31st (its last day) it may close."""
+    periods.close_period(month=NOVEMBER, user=world["finance"])
+    assert failing(DECEMBER) == {"month_ended": ["2026-12-31"]}
+    with pytest.raises(BusinessError) as refused:
+        periods.close_period(month=DECEMBER, user=world["finance"])
+    assert refused.value.extra == {"checklist": [{"key": "month_ended", "problems": ["2026-12-31"]}]}
+    assert not periods.is_closed(TODAY)
+
+    freeze_today(monkeypatch, NEW_YEARS_EVE)
+    periods.close_period(month=DECEMBER, user=world["finance"])
+    assert periods.is_closed(NEW_YEARS_EVE)
 
 
 def test_a_draft_dated_in_the_month_keeps_it_open(world):
@@ -499,8 +515,9 @@ def test_reopening_an_open_month_is_refused(world, make_user):
     assert not PeriodEvent.objects.exists()
 
 
-def test_a_later_closed_month_blocks_reopening_an_earlier_one(closed, make_user):
+def test_a_later_closed_month_blocks_reopening_an_earlier_one(closed, make_user, monkeypatch):
     manager = make_user("management")
+    freeze_today(monkeypatch, NEW_YEARS_EVE)
     periods.close_period(month=DECEMBER, user=closed["finance"])
 
     with pytest.raises(BusinessError) as refused:
@@ -508,12 +525,12 @@ def test_a_later_closed_month_blocks_reopening_an_earlier_one(closed, make_user)
 
     assert refused.value.code == "invalid_state"
     assert "2026-12" in refused.value.detail
-    assert periods.is_closed(day(30)) and periods.is_closed(TODAY)
+    assert periods.is_closed(day(30)) and periods.is_closed(NEW_YEARS_EVE)
     assert PeriodEvent.objects.filter(action="reopen").count() == 0
 
     periods.reopen_period(month=DECEMBER, user=manager, reason="更正11月凭证")
     periods.reopen_period(month=NOVEMBER, user=manager, reason="更正11月凭证")
-    assert not periods.is_closed(day(30)) and not periods.is_closed(TODAY)
+    assert not periods.is_closed(day(30)) and not periods.is_closed(NEW_YEARS_EVE)
     assert PeriodEvent.objects.filter(action="reopen").count() == 2
 
 
