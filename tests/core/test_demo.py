@@ -547,3 +547,21 @@ def test_refuses_a_database_with_colliding_records(db):
         load_demo()
     assert not Warehouse.objects.exists()
     assert not User.objects.exists()
+
+
+def test_a_demo_loaded_before_the_finance_history_gets_just_that(db, monkeypatch):
+    import apps.core.demo as demo
+    from apps.finance.books import check_books
+
+    monkeypatch.setattr(demo, "finance_history_missing", lambda: False)
+    load_demo()
+    assert not MoneyDocument.objects.exists()
+    before = {model: model.objects.count() for model in (Product, PurchaseReceipt, Delivery, CustomerReceipt)}
+    monkeypatch.undo()
+
+    again = load_demo()
+
+    assert again.created
+    assert {model: model.objects.count() for model in before} == before
+    assert again.counts["income/expenses"] == MoneyDocument.objects.filter(status="posted").count() >= 10
+    assert check_books() == []
