@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.fields import MoneyField, non_negative
@@ -430,7 +431,7 @@ class PeriodEvent(models.Model):
     """A close or a reopen of a period: who, when and (for a reopen) why."""
 
     class Action(models.TextChoices):
-        CLOSE = "close", _("Closed")
+        CLOSE = "close", pgettext_lazy("period", "Closed")
         REOPEN = "reopen", _("Reopened")
 
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="events", verbose_name=_("period"))
