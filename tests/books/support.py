@@ -174,3 +174,17 @@ def entries_of(source_type: str, document) -> list:
 def lines_of(entry) -> list[tuple[str, Decimal, Decimal]]:
     """An entry's lines as (account code, debit, credit) in line order."""
     return [(line.account.code, line.debit, line.credit) for line in entry.lines.select_related("account")]
+
+
+def november_of_business(make_user) -> dict:
+    """The small month of tests/books/test_month_of_business.py (its docstring lists each
+    document's entry), booked by its documents: the statements' hand-computed answers hold on it."""
+    world = company(make_user)
+    receive(world, "100", "20.00", on=day(3))
+    delivery = deliver(world, "60", "50.00", on=day(5))
+    take_back(world, delivery, "10", on=day(8))
+    count(world, "48", on=day(15))
+    pay(world, "2000.00", on=day(20))
+    collect(world, "2825.00", on=day(25))
+    spend(world, "房租", "1500.00", on=day(30))
+    return world

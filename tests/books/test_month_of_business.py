@@ -21,22 +21,14 @@ from apps.finance.books import check_books
 from apps.finance.models import JournalEntry
 from apps.inventory.models import StockBalance
 
-from .support import D, collect, company, count, day, deliver, pay, receive, spend, take_back, trial
+from .support import D, day, november_of_business, trial
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def november(make_user):
-    world = company(make_user)
-    receive(world, "100", "20.00", on=day(3))
-    delivery = deliver(world, "60", "50.00", on=day(5))
-    take_back(world, delivery, "10", on=day(8))
-    count(world, "48", on=day(15))
-    pay(world, "2000.00", on=day(20))
-    collect(world, "2825.00", on=day(25))
-    spend(world, "房租", "1500.00", on=day(30))
-    return world
+    return november_of_business(make_user)
 
 
 def test_every_document_wrote_one_balanced_entry(november):

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from apps.finance.models import JournalEntry, Period, PeriodEvent
-from tests.books.support import collect, company, count, day, deliver, pay, receive, spend, take_back
+from tests.books.support import day, november_of_business
 from tests.factories import UserFactory
 
 from .conftest import screenshot
@@ -22,20 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = Decimal
 
 
-def november(make_user) -> dict:
-    world = company(make_user)
-    receive(world, "100", "20.00", on=day(3))
-    delivery = deliver(world, "60", "50.00", on=day(5))
-    take_back(world, delivery, "10", on=day(8))
-    count(world, "48", on=day(15))
-    pay(world, "2000.00", on=day(20))
-    collect(world, "2825.00", on=day(25))
-    spend(world, "房租", "1500.00", on=day(30))
-    return world
-
-
 def test_finance_reads_the_month_downloads_the_balance_sheet_and_closes_it(new_page, make_user, tmp_path):
-    november(make_user)
+    november_of_business(make_user)
     UserFactory(username="cashier", full_name="钱财务", departments=["finance"])
     page = open_as(new_page, "cashier")
 

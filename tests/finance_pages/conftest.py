@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.books.support import collect, company, count, day, deliver, pay, receive, spend, take_back
+from tests.books.support import november_of_business
 
 
 def text(response) -> str:
@@ -25,12 +25,4 @@ def messages_of(response) -> list[str]:
 @pytest.fixture
 def november(make_user):
     """The month of tests/books/test_month_of_business.py, booked by its documents."""
-    world = company(make_user)
-    receive(world, "100", "20.00", on=day(3))
-    delivery = deliver(world, "60", "50.00", on=day(5))
-    take_back(world, delivery, "10", on=day(8))
-    count(world, "48", on=day(15))
-    pay(world, "2000.00", on=day(20))
-    collect(world, "2825.00", on=day(25))
-    spend(world, "房租", "1500.00", on=day(30))
-    return world
+    return november_of_business(make_user)

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from .statements_world import november_of_business
+from tests.books.support import november_of_business
 
 pytestmark = pytest.mark.django_db
 

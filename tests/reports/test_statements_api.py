@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from apps.finance.models import JournalEntry
+from tests.books.support import november_of_business
 
 from .helpers import read_xlsx
-from .statements_world import november_of_business
 
 pytestmark = pytest.mark.django_db
 
