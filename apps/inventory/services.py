@@ -596,6 +596,7 @@ def stock_count_post(*, count: StockCount, user) -> StockCount:
             _("%(number)s has no counted line yet: count at least one product before posting.")
             % {"number": count.number},
         )
+    periods.hold_open(count.date)  # a count without differences books nothing, but its month must be open
     moving = [line for line in counted if line.variance != 0]
     if moving:
         # Gains come in at the current cost (the ledger's rule when no cost is given).
