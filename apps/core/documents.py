@@ -59,8 +59,10 @@ def document_update[D: Document](*, document: D, user, lines: list[dict] | None 
 
 def lock[D: Document](document: D) -> D:
     """The document re-read with its row locked until the transaction ends: actions on one
-    document run one at a time and see each other's results."""
-    return type(document).objects.select_for_update().get(pk=document.pk)
+    document run one at a time and see each other's results. FOR NO KEY UPDATE: rows written
+    elsewhere that point at it (their foreign-key checks take FOR KEY SHARE at commit) do not
+    wait for it, so no deadlock forms around a document two postings touch."""
+    return type(document).objects.select_for_update(no_key=True).get(pk=document.pk)
 
 
 def require_status(document: Document, *allowed: str, action: str) -> None:

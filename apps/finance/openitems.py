@@ -77,11 +77,11 @@ class OpenItemBook:
     # --- locking and netting ----------------------------------------------------------------
 
     def lock_partner(self, partner_id: int):
-        return self.partner.objects.select_for_update(of=("self",)).get(pk=partner_id)
+        return self.partner.objects.select_for_update(no_key=True, of=("self",)).get(pk=partner_id)
 
     def open_items(self, partner_id: int) -> list:
         return list(
-            self.item.objects.select_for_update()
+            self.item.objects.select_for_update(no_key=True)
             .filter(**{self.partner_id: partner_id}, status=OPEN)
             .order_by("due_date", "date", "id")
         )
@@ -158,7 +158,7 @@ class OpenItemBook:
             return None
         with transaction.atomic():
             self.lock_partner(getattr(item, self.partner_id))
-            item = self.item.objects.select_for_update().get(pk=item.pk)
+            item = self.item.objects.select_for_update(no_key=True).get(pk=item.pk)
             if item.status == CANCELLED:
                 return item
             if item.paid != 0:
@@ -183,7 +183,7 @@ class OpenItemBook:
             for credit in credits:
                 note, owed = getattr(credit, self.note_field), getattr(credit, self.item_field)
                 other = owed if note.pk == item.pk else note
-                other = self.item.objects.select_for_update().get(pk=other.pk)
+                other = self.item.objects.select_for_update(no_key=True).get(pk=other.pk)
                 other.credited += credit.amount if other.amount < 0 else -credit.amount
                 self._save(other)
                 credit.cancelled_at = now
@@ -255,7 +255,7 @@ class OpenItemBook:
         partner_id = getattr(getattr(allocations[0], self.document_field), self.partner_id)
         self.lock_partner(partner_id)
         for allocation in allocations:
-            item = self.item.objects.select_for_update().get(pk=getattr(allocation, f"{self.item_field}_id"))
+            item = self.item.objects.select_for_update(no_key=True).get(pk=getattr(allocation, f"{self.item_field}_id"))
             item.paid -= allocation.amount
             self._save(item)
         # An open note (a return of goods already paid for) now settles what is owed again.
