@@ -48,13 +48,19 @@ def _lock_accounts(ids) -> dict[int, CashAccount]:
     return {a.pk: a for a in accounts}
 
 
+def _store_balance(account: CashAccount) -> None:
+    """Write the (locked) account's new balance without an audit-trail row: the cash journal
+    is the balance's history, a copy of the account per movement would only bloat the audit."""
+    CashAccount.objects.filter(pk=account.pk).update(balance=account.balance)
+
+
 def move(
     *, account_id: int, amount: Decimal, date, source_type: str, source_id: int, number: str, counterparty: str = ""
 ) -> CashMovement:
     """Money in (positive) or out (negative) of an account; updates its balance."""
     account = _lock_accounts([account_id])[account_id]
     account.balance = money(account.balance + amount)
-    account.save(update_fields=["balance"])
+    _store_balance(account)
     return CashMovement.objects.create(
         account=account,
         date=date,
@@ -79,7 +85,7 @@ def reverse_moves(*, source_type: str, source_id: int, date=None) -> list[CashMo
     for original in originals:
         account = accounts[original.account_id]
         account.balance = money(account.balance - original.amount)
-        account.save(update_fields=["balance"])
+        _store_balance(account)
         result.append(
             CashMovement.objects.create(
                 account=account,

@@ -4,7 +4,7 @@ a 500, and nothing written."""
 import pytest
 from django.utils import timezone
 
-from .helpers import ACCOUNTS, CASH_ACCOUNTS, CATEGORIES, ENTRIES, MONEY, PERIODS, TRANSFERS, ok, snapshot
+from .helpers import ACCOUNTS, CASH_ACCOUNTS, CATEGORIES, ENTRIES, MONEY, PERIODS, TRANSFERS, account_id, ok, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_a_malformed_post_is_400(finance, url, body):
 
 @pytest.mark.parametrize("body", BODIES, ids=range(len(BODIES)))
 def test_a_malformed_change_of_a_draft_changes_nothing(finance, body):
-    lines = [{"account": 1, "debit": "1"}, {"account": 2, "credit": "1"}]
+    lines = [{"account": account_id("1001"), "debit": "1"}, {"account": account_id("1002"), "credit": "1"}]
     draft = ok(finance.post(ENTRIES, {"lines": lines}), 201)
     before = snapshot()
 
@@ -66,7 +66,7 @@ def test_a_malformed_reopen_is_400(manager, body):
 
 @pytest.mark.parametrize("body", BODIES, ids=range(len(BODIES)))
 def test_a_malformed_reverse_is_400_or_a_reversal_dated_today(finance, body):
-    lines = [{"account": 1, "debit": "1"}, {"account": 2, "credit": "1"}]
+    lines = [{"account": account_id("1001"), "debit": "1"}, {"account": account_id("1002"), "credit": "1"}]
     entry = ok(finance.post(ENTRIES, {"lines": lines}), 201)
     ok(finance.post(f"{ENTRIES}{entry['id']}/post/"))
     before = snapshot()
