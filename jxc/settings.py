@@ -252,6 +252,8 @@ JXC_PO_APPROVAL_THRESHOLD = os.environ.get("JXC_PO_APPROVAL_THRESHOLD", "50000")
 JXC_RECEIPT_TOLERANCE = os.environ.get("JXC_RECEIPT_TOLERANCE", "0")
 # Purchase planning: the sales window (days) that gives each product's daily sales velocity.
 JXC_PLANNING_VELOCITY_DAYS = int(os.environ.get("JXC_PLANNING_VELOCITY_DAYS", "30"))
+# Stock alerts: a balance with no movement for this many days is "slow-moving".
+JXC_SLOW_MOVING_DAYS = int(os.environ.get("JXC_SLOW_MOVING_DAYS", "90"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep the default
