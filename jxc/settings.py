@@ -254,6 +254,9 @@ JXC_RECEIPT_TOLERANCE = os.environ.get("JXC_RECEIPT_TOLERANCE", "0")
 JXC_PLANNING_VELOCITY_DAYS = int(os.environ.get("JXC_PLANNING_VELOCITY_DAYS", "30"))
 # Stock alerts: a balance with no movement for this many days is "slow-moving".
 JXC_SLOW_MOVING_DAYS = int(os.environ.get("JXC_SLOW_MOVING_DAYS", "90"))
+# Backups (manage.py backup, the nightly core.backup task): where, and how many to keep per database.
+JXC_BACKUP_DIR = Path(os.environ.get("JXC_BACKUP_DIR") or BASE_DIR / "var" / "backups")
+JXC_BACKUP_KEEP = int(os.environ.get("JXC_BACKUP_KEEP", "14"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep the default
