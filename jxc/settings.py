@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.sales",
     "apps.finance",
     "apps.reports",
+    "apps.imports",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,11 @@ JXC_DEFAULT_TAX_RATE = os.environ.get("JXC_DEFAULT_TAX_RATE", "0.13")
 JXC_ALLOW_NEGATIVE_STOCK = env_bool("JXC_ALLOW_NEGATIVE_STOCK")
 # The most rows a list's Excel download (?format=xlsx) may hold.
 JXC_XLSX_MAX_ROWS = int(os.environ.get("JXC_XLSX_MAX_ROWS", "100000"))
+# Excel import: the most data rows and bytes an uploaded file may have, and the row count above
+# which an import is queued as a background job instead of running in the request.
+JXC_IMPORT_MAX_ROWS = int(os.environ.get("JXC_IMPORT_MAX_ROWS", "50000"))
+JXC_IMPORT_MAX_BYTES = int(os.environ.get("JXC_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+JXC_IMPORT_SYNC_ROWS = int(os.environ.get("JXC_IMPORT_SYNC_ROWS", "2000"))
 JXC_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("JXC_IDEMPOTENCY_TTL_HOURS", "24"))
 # Purchase orders whose total (VAT included) is above this need management's approval.
 JXC_PO_APPROVAL_THRESHOLD = os.environ.get("JXC_PO_APPROVAL_THRESHOLD", "50000")

@@ -111,6 +111,8 @@ EXTRA_PERMISSIONS = [
     ("finance.post_moneydocument", {FINANCE, MANAGEMENT}),
     ("finance.close_period", {FINANCE}),
     ("finance.reopen_period", {MANAGEMENT}),
+    # Excel import; which kinds a user may import follows the model permissions (apps/imports).
+    ("imports.import_data", {WAREHOUSE, PURCHASING, SALES, MANAGEMENT}),
 ]
 
 

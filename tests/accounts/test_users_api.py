@@ -309,6 +309,7 @@ def test_me_for_a_clerk_lists_their_departments_assigned_warehouses_and_permissi
         "permissions": [
             "customers.view_customer",
             "customers.view_customercontact",
+            "imports.import_data",
             "inventory.add_stockadjustment",
             "inventory.add_stockcount",
             "inventory.add_stocktransfer",
