@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.sales",
     "apps.finance",
     "apps.reports",
+    "apps.notifications",
     "apps.imports",
 ]
 
