@@ -38,6 +38,7 @@ MENU = [
         [
             MenuEntry(_("Stock balances"), "inventory:stock-balance-list", "inventory.view_stockbalance"),
             MenuEntry(_("Stock card"), "inventory:stock-card", "inventory.view_stockledgerentry"),
+            MenuEntry(_("Stock summary"), "reports:stock-summary", "inventory.view_stockbalance"),
             MenuEntry(_("Stock adjustments"), "inventory:adjustment-list", "inventory.view_stockadjustment"),
             MenuEntry(_("Transfers"), "inventory:transfer-list", "inventory.view_stocktransfer"),
             MenuEntry(_("Stock counts"), "inventory:count-list", "inventory.view_stockcount"),

@@ -32,7 +32,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from apps.accounts.selectors import readable_warehouses
-from apps.core.api import JSONErrorsMixin
+from apps.core.api import CostFieldsMixin, JSONErrorsMixin, sees_costs
 from apps.core.fields import money
 from apps.core.xlsx import Column
 from apps.customers.selectors import customers_for
@@ -45,6 +45,7 @@ from apps.sales import reports as sales_reports
 from apps.suppliers.models import Supplier
 
 from . import forms as report_forms
+from . import stock as stock_reports
 
 VIEW_ORDERS = "purchasing.view_purchaseorder"
 ADD_ORDERS = "purchasing.add_purchaseorder"
@@ -53,6 +54,9 @@ VIEW_PAYABLES = "finance.view_payable"
 VIEW_RECEIVABLES = "finance.view_receivable"
 VIEW_COST = "inventory.view_cost"
 VIEW_STATEMENTS = "finance.view_statements"
+# The stock reports: for those who read stock balances (everyone in the business), values for
+# those who may see costs.
+VIEW_STOCK = "inventory.view_stockbalance"
 # The sales reports' readers: sales (their own customers), finance and management.
 SALES_READERS = ("sales.view_sales_report",)
 
@@ -272,6 +276,60 @@ class PurchaseSuggestionsCreateOrdersView(JSONErrorsMixin, GenericAPIView):
         orders = purchase_orders_from_plan(user=request.user, lines=serializer.validated_data["lines"])
         data = CreatedOrderSerializer(orders, many=True).data
         return Response({"orders": data}, status=status.HTTP_201_CREATED)
+
+
+# --- Stock summary (进销存汇总) -----------------------------------------------------------------
+
+
+class StockSummaryRowSerializer(CostFieldsMixin, serializers.Serializer):
+    cost_fields = stock_reports.VALUE_FIGURES
+    product = serializers.IntegerField(label=_("Product ID"))
+    sku = serializers.CharField(label=_("SKU"))
+    name = serializers.CharField(label=_("Product"))
+    unit = serializers.CharField(label=_("Unit"))
+    category = serializers.CharField(label=_("Category"))
+    opening_qty = _qty(_("Opening quantity"))
+    opening_value = _money(_("Opening value"))
+    in_qty = _qty(_("Quantity in"))
+    in_value = _money(_("Value in"))
+    out_qty = _qty(_("Quantity out"))
+    out_value = _money(_("Value out"))
+    closing_qty = _qty(_("Closing quantity"))
+    closing_value = _money(_("Closing value"))
+
+
+@report_schema(
+    report_forms.StockSummaryForm,
+    StockSummaryRowSerializer,
+    "StockSummaryReport",
+    extra={"date_from": serializers.DateField(), "date_to": serializers.DateField()},
+)
+class StockSummaryView(ReportView):
+    """进销存汇总 per product from the stock ledger over the warehouses the user reads (a clerk:
+    their own): opening balance (entries dated before ``date_from``), quantities and values in
+    and out from ``date_from`` to ``date_to`` (a cancellation lowers the side of what it
+    cancels), closing = opening + in − out. Values (and their totals) only for those who may
+    see costs (``inventory.view_cost``); sales and customer service see quantities."""
+
+    permissions = {"GET": (VIEW_STOCK,)}
+    form_class = report_forms.StockSummaryForm
+    serializer_class = StockSummaryRowSerializer
+    totals_label = "sku"
+    xlsx_filename = "stock-summary"
+
+    def report(self, params):
+        report = stock_reports.stock_summary(
+            user=self.request.user,
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            warehouse=params["warehouse"],
+            category=params["category"],
+            search=params["search"],
+        )
+        if not sees_costs(self.request.user):
+            report = stock_reports.summary_without_values(report)
+        report.update(date_from=params["date_from"], date_to=params["date_to"])
+        return report
 
 
 # --- Purchases and sales (grouped by period) --------------------------------------------------

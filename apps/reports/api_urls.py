@@ -11,6 +11,7 @@ urlpatterns = [
         api.PurchaseSuggestionsCreateOrdersView.as_view(),
         name="report-purchase-suggestions-create-orders",
     ),
+    path("stock-summary/", api.StockSummaryView.as_view(), name="report-stock-summary"),
     path("purchases/", api.PurchasesView.as_view(), name="report-purchases"),
     path("open-purchase-lines/", api.OpenPurchaseLinesView.as_view(), name="report-open-purchase-lines"),
     path("supplier-performance/", api.SupplierPerformanceView.as_view(), name="report-supplier-performance"),

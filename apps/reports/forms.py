@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.selectors import readable_warehouses
 from apps.core.widgets import DateInput
 from apps.customers.selectors import customers_for
-from apps.inventory.models import Product
+from apps.inventory.models import Category, Product
 from apps.suppliers.models import Supplier
 
 GROUP_BY_CHOICES = [("supplier", _("Supplier")), ("product", _("Product")), ("month", _("Month"))]
@@ -251,6 +251,38 @@ class BalanceSheetForm(ReportForm):
 
     def get_defaults(self) -> dict:
         return {"date": timezone.localdate()}
+
+
+class StockSummaryForm(StatementPeriodForm):
+    """Stock summary (进销存汇总): the period from ``date_from`` (default the first day of the end
+    date's month) to ``date_to`` (default today), ``warehouse`` (one the reader reads; default
+    all of them), ``category`` (with the categories below it) and ``search`` (SKU, name, pinyin
+    or barcode)."""
+
+    warehouse = _warehouse_field()
+    category = forms.ModelChoiceField(queryset=Category.objects.order_by("name"), label=_("Category"), required=False)
+    search = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].empty_label = _("All")
+        self.fields["search"].widget.attrs.update({"placeholder": _("SKU, name, barcode or pinyin"), "type": "search"})
+
+
+ALERT_KIND_CHOICES = [
+    ("", _("All")),
+    ("low", _("Below safety stock")),
+    ("over", _("Above max stock")),
+    ("slow", _("Slow-moving")),
+]
+
+
+class StockAlertsForm(ReportForm):
+    """Stock alerts (库存预警): ``warehouse`` (one the reader reads; default all of them) and
+    ``kind`` (low, over or slow; default every kind)."""
+
+    warehouse = _warehouse_field()
+    kind = forms.ChoiceField(label=_("Alert"), choices=ALERT_KIND_CHOICES, required=False)
 
 
 def first_of_year(day: datetime.date | None = None) -> datetime.date:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
 from apps.accounts.selectors import readable_warehouses
+from apps.core.api import sees_costs
 from apps.core.errors import BusinessError
 from apps.core.formatting import format_money, format_percent, format_quantity
 from apps.customers.selectors import customers_for
@@ -44,6 +45,7 @@ from apps.sales import reports as sales_reports
 from apps.suppliers.models import Supplier
 
 from . import forms as report_forms
+from . import stock as stock_reports
 from .api import (
     ADD_ORDERS,
     SALES_READERS,
@@ -53,6 +55,7 @@ from .api import (
     VIEW_RECEIPTS,
     VIEW_RECEIVABLES,
     VIEW_STATEMENTS,
+    VIEW_STOCK,
     may_read,
 )
 
@@ -770,6 +773,78 @@ class CashFlowReport(StatementPage):
                 key: sum((row[key] for row in accounts), Decimal(0))
                 for key in ("opening", "inflow", "outflow", "closing")
             }
+        return context
+
+
+# --- Stock summary (进销存汇总) ----------------------------------------------------------------
+
+
+def stock_card_link(user, params: dict) -> Callable[[dict], str | None]:
+    """A summary row's link to the stock card of its product in the chosen warehouse and period
+    (the card is of one warehouse: without one chosen, to the product's page)."""
+    warehouse = params.get("warehouse")
+    reads_card = user.has_perm("inventory.view_stockledgerentry") and url_exists("inventory:stock-card")
+    if warehouse is None or not reads_card:
+        return product_link(user)
+    period = {"date_from": params["date_from"].isoformat(), "date_to": params["date_to"].isoformat()}
+
+    def link(row: dict) -> str | None:
+        query = {"product": row["product"], "warehouse": warehouse.pk, **period}
+        return optional_url("inventory:stock-card", query=query)
+
+    return link
+
+
+class StockSummaryReport(ReportPage):
+    """进销存汇总: per product the opening balance, what came in and went out in the period and
+    the closing balance, over the warehouses the user reads or one of them; values for those
+    who may see costs. Opens on this month."""
+
+    template_name = "reports/stock_summary.html"
+    permissions = (VIEW_STOCK,)
+    form_class = report_forms.StockSummaryForm
+    api_url_name = "report-stock-summary"
+    title = gettext_lazy("Stock summary")
+    filter_fields = ("date_from", "date_to", "warehouse", "category", "search")
+    totals_label_key = "sku"
+
+    def get_form(self):
+        data = self.request.GET.copy()
+        if "date_from" not in data:
+            data["date_from"] = report_forms.first_of_month(data.get("date_to")).isoformat()
+        return self.form_class(data, user=self.request.user)
+
+    def report(self, params):
+        report = stock_reports.stock_summary(
+            user=self.request.user,
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            warehouse=params["warehouse"],
+            category=params["category"],
+            search=params["search"],
+        )
+        return report if self.with_values() else stock_reports.summary_without_values(report)
+
+    def with_values(self) -> bool:
+        return sees_costs(self.request.user)
+
+    def columns(self, params):
+        user = self.request.user
+        values = self.with_values()
+        columns = [
+            ReportColumn("sku", _("SKU"), link=stock_card_link(user, params), css_class="nowrap"),
+            ReportColumn("name", _("Product"), css_class="name"),
+            ReportColumn("unit", _("Unit"), css_class="nowrap"),
+        ]
+        for prefix in ("opening", "in", "out", "closing"):
+            columns.append(ReportColumn(f"{prefix}_qty", _("Quantity"), "quantity"))
+            if values:
+                columns.append(ReportColumn(f"{prefix}_value", _("Value"), "money"))
+        return columns
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["group_span"] = 2 if self.with_values() else 1
         return context
 
 
