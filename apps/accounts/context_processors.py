@@ -31,6 +31,7 @@ MENU = [
             MenuEntry(_("Warehouses"), "inventory:warehouse-list", "inventory.view_warehouse"),
             MenuEntry(_("Suppliers"), "suppliers:supplier-list", "suppliers.view_supplier"),
             MenuEntry(_("Customers"), "customers:customer-list", "customers.view_customer"),
+            MenuEntry(_("Import from Excel"), "imports:import", "imports.import_data"),
         ],
     ),
     (
@@ -39,6 +40,7 @@ MENU = [
             MenuEntry(_("Stock balances"), "inventory:stock-balance-list", "inventory.view_stockbalance"),
             MenuEntry(_("Stock card"), "inventory:stock-card", "inventory.view_stockledgerentry"),
             MenuEntry(_("Stock summary"), "reports:stock-summary", "inventory.view_stockbalance"),
+            MenuEntry(_("Stock alerts"), "reports:stock-alerts", "inventory.view_stockbalance"),
             MenuEntry(_("Stock adjustments"), "inventory:adjustment-list", "inventory.view_stockadjustment"),
             MenuEntry(_("Transfers"), "inventory:transfer-list", "inventory.view_stocktransfer"),
             MenuEntry(_("Stock counts"), "inventory:count-list", "inventory.view_stockcount"),

@@ -332,6 +332,50 @@ class StockSummaryView(ReportView):
         return report
 
 
+# --- Stock alerts (库存预警) ----------------------------------------------------------------------
+
+
+class StockAlertRowSerializer(serializers.Serializer):
+    product = serializers.IntegerField(label=_("Product ID"))
+    sku = serializers.CharField(label=_("SKU"))
+    name = serializers.CharField(label=_("Product"))
+    warehouse = serializers.IntegerField(label=_("Warehouse ID"))
+    warehouse_code = serializers.CharField(label=_("Warehouse"))
+    qty = _qty(_("On hand"))
+    safety_stock = _qty(_("Safety stock"))
+    max_stock = _qty(_("Max stock"))
+    kind = serializers.CharField(label=_("Alert code"), help_text='"low", "over" or "slow"')
+    kind_label = serializers.CharField(label=_("Alert"))
+    last_movement = serializers.DateField(label=_("Last movement"), allow_null=True)
+
+
+@report_schema(
+    report_forms.StockAlertsForm,
+    StockAlertRowSerializer,
+    "StockAlertsReport",
+    totals=False,
+    extra={"counts": serializers.DictField(child=serializers.IntegerField()), "slow_days": serializers.IntegerField()},
+)
+class StockAlertsView(ReportView):
+    """库存预警: product × warehouse balances below safety stock (``low``), above max stock
+    (``over``) or without movement for more than ``slow_days`` days (``slow``; rules in
+    ``apps.inventory.alerts``), in the warehouses the user reads (a clerk: their own); a
+    balance may raise two kinds. ``counts``: alerts per kind whatever ``kind``. For those who
+    read stock balances."""
+
+    permissions = {"GET": (VIEW_STOCK,)}
+    form_class = report_forms.StockAlertsForm
+    serializer_class = StockAlertRowSerializer
+    xlsx_filename = "stock-alerts"
+
+    def report(self, params):
+        report = stock_reports.stock_alert_report(
+            user=self.request.user, warehouse=params["warehouse"], kind=params["kind"], slow_days=params["slow_days"]
+        )
+        report["slow_days"] = params["slow_days"]
+        return report
+
+
 # --- Purchases and sales (grouped by period) --------------------------------------------------
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
         name="report-purchase-suggestions-create-orders",
     ),
     path("stock-summary/", api.StockSummaryView.as_view(), name="report-stock-summary"),
+    path("stock-alerts/", api.StockAlertsView.as_view(), name="report-stock-alerts"),
     path("purchases/", api.PurchasesView.as_view(), name="report-purchases"),
     path("open-purchase-lines/", api.OpenPurchaseLinesView.as_view(), name="report-open-purchase-lines"),
     path("supplier-performance/", api.SupplierPerformanceView.as_view(), name="report-supplier-performance"),

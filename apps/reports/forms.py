@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.selectors import readable_warehouses
 from apps.core.widgets import DateInput
 from apps.customers.selectors import customers_for
+from apps.inventory.alerts import slow_moving_days
 from apps.inventory.models import Category, Product
 from apps.suppliers.models import Supplier
 
@@ -278,11 +279,22 @@ ALERT_KIND_CHOICES = [
 
 
 class StockAlertsForm(ReportForm):
-    """Stock alerts (库存预警): ``warehouse`` (one the reader reads; default all of them) and
-    ``kind`` (low, over or slow; default every kind)."""
+    """Stock alerts (库存预警): ``warehouse`` (one the reader reads; default all of them),
+    ``kind`` (low, over or slow; default every kind) and ``slow_days`` (no movement for more
+    than this many days is slow-moving; default the JXC_SLOW_MOVING_DAYS setting)."""
 
     warehouse = _warehouse_field()
     kind = forms.ChoiceField(label=_("Alert"), choices=ALERT_KIND_CHOICES, required=False)
+    slow_days = forms.IntegerField(label=_("Slow-moving after (days)"), required=False, min_value=1, max_value=3650)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slow_days"].widget = forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "num", "size": 4, "placeholder": slow_moving_days()}
+        )
+
+    def get_defaults(self) -> dict:
+        return {"slow_days": slow_moving_days()}
 
 
 def first_of_year(day: datetime.date | None = None) -> datetime.date:

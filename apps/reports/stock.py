@@ -11,9 +11,11 @@ import datetime
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.selectors import in_read_scope
+from apps.accounts.selectors import in_read_scope, reads_all_warehouses, warehouses_for
 from apps.core.fields import ZERO
+from apps.inventory.alerts import KINDS, stock_alerts
 from apps.inventory.models import Category, StockLedgerEntry, Warehouse
 
 _QTY = DecimalField(max_digits=18, decimal_places=4)
@@ -146,3 +148,32 @@ def summary_without_values(report: dict) -> dict:
         "rows": [{k: v for k, v in row.items() if k not in strip} for row in report["rows"]],
         "totals": {k: v for k, v in report["totals"].items() if k not in strip},
     }
+
+
+ALERT_KIND_LABELS = {
+    "low": _("Below safety stock"),
+    "over": _("Above max stock"),
+    "slow": _("Slow-moving"),
+}
+
+
+def stock_alert_report(
+    *, user, warehouse: Warehouse | None = None, kind: str = "", slow_days: int | None = None
+) -> dict:
+    """库存预警: the alerts of ``apps.inventory.alerts.stock_alerts`` (the rules live there) in
+    the warehouses ``user`` reads (or the one ``warehouse``), of one ``kind`` ("low", "over",
+    "slow") or every kind, each row with ``kind_label``. ``counts``: the alerts per kind in the
+    same warehouses whatever ``kind`` (the page's tabs). One query for the alerts (plus one for
+    a clerk's warehouses)."""
+    if warehouse is not None:
+        warehouses = [warehouse.pk]
+    elif reads_all_warehouses(user):
+        warehouses = None
+    else:
+        warehouses = list(warehouses_for(user).values_list("pk", flat=True))
+    rows = stock_alerts(warehouses=warehouses, slow_days=slow_days)
+    counts = dict.fromkeys(KINDS, 0)
+    for row in rows:
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+        row["kind_label"] = str(ALERT_KIND_LABELS.get(row["kind"], row["kind"]))
+    return {"rows": [row for row in rows if not kind or row["kind"] == kind], "counts": counts}

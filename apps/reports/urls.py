@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("stock-summary/", views.StockSummaryReport.as_view(), name="stock-summary"),
+    path("stock-alerts/", views.StockAlertsReport.as_view(), name="stock-alerts"),
     path("purchase-plan/", views.PurchasePlan.as_view(), name="purchase-plan"),
     path("purchases/", views.PurchasesReport.as_view(), name="purchases"),
     path("open-purchase-lines/", views.OpenPurchaseLinesReport.as_view(), name="open-purchase-lines"),

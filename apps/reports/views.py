@@ -848,6 +848,70 @@ class StockSummaryReport(ReportPage):
         return context
 
 
+# --- Stock alerts (库存预警) ---------------------------------------------------------------------
+
+
+class StockAlertsReport(ReportPage):
+    """库存预警: balances below safety stock, above max stock or slow-moving, in the warehouses
+    the user reads or one of them, with a tab per kind (and its count). Each row links to the
+    stock card of its product in its warehouse (for readers of the ledger)."""
+
+    template_name = "reports/stock_alerts.html"
+    permissions = (VIEW_STOCK,)
+    form_class = report_forms.StockAlertsForm
+    api_url_name = "report-stock-alerts"
+    title = gettext_lazy("Stock alerts")
+    filter_fields = ("warehouse", "slow_days")
+
+    def report(self, params):
+        return stock_reports.stock_alert_report(
+            user=self.request.user, warehouse=params["warehouse"], kind=params["kind"], slow_days=params["slow_days"]
+        )
+
+    def card_link(self) -> Callable[[dict], str | None]:
+        user = self.request.user
+        if not (user.has_perm("inventory.view_stockledgerentry") and url_exists("inventory:stock-card")):
+            return product_link(user)
+
+        def link(row: dict) -> str | None:
+            query = {"product": row["product"], "warehouse": row["warehouse"]}
+            return optional_url("inventory:stock-card", query=query)
+
+        return link
+
+    def columns(self, params):
+        link = self.card_link()
+        return [
+            ReportColumn("warehouse_code", _("Warehouse"), css_class="nowrap"),
+            ReportColumn("sku", _("SKU"), link=link, css_class="nowrap"),
+            ReportColumn("name", _("Product"), css_class="name"),
+            ReportColumn("kind_label", _("Alert"), css_class="nowrap"),
+            ReportColumn("qty", _("On hand"), "quantity"),
+            ReportColumn("safety_stock", _("Safety stock"), "quantity"),
+            ReportColumn("max_stock", _("Max stock"), "quantity"),
+            ReportColumn("last_movement", _("Last movement"), css_class="nowrap"),
+        ]
+
+    def row_css(self, row):
+        return f"alert-{row['kind']}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params, report = context.get("params"), context.get("report")
+        current = params["kind"] if params else ""
+        counts = report["counts"] if report else {}
+        context["kind_links"] = [
+            {
+                "value": value,
+                "label": label,
+                "count": sum(counts.values()) if not value else counts.get(value, 0),
+                "active": value == current,
+            }
+            for value, label in report_forms.ALERT_KIND_CHOICES
+        ]
+        return context
+
+
 # --- Purchase plan (采购计划) -----------------------------------------------------------------
 
 
