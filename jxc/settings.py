@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "apps.inventory.models.StockDocumentStatus",
         "OpenItemStatusEnum": "apps.finance.models.OpenItemStatus",
         "ComplaintStatusEnum": "apps.customers.models.ComplaintStatus",
+        "ImportKindEnum": "apps.imports.models.ImportKind",
     },
 }
 

@@ -43,6 +43,7 @@ api_v1 = [
     path("", include("apps.sales.api_urls")),
     path("", include("apps.finance.api_urls")),
     path("reports/", include("apps.reports.api_urls")),
+    path("", include("apps.imports.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -66,6 +67,7 @@ urlpatterns = [
     path("sales/", include("apps.sales.urls")),
     path("finance/", include("apps.finance.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("imports/", include("apps.imports.urls")),
 ]
 
 admin.site.site_header = "JXC 进销存"
