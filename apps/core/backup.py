@@ -27,6 +27,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 
 import dj_database_url
@@ -194,14 +195,38 @@ def _writable_directory(directory: Path) -> Path:
     return directory
 
 
-def _free_name(directory: Path, label: str, stamp: str, suffix: str) -> Path:
-    """``jxc-<db>-<stamp><suffix>``, or ``…-<stamp>-2<suffix>`` when a backup of that second exists."""
-    path = directory / f"jxc-{label}-{stamp}{suffix}"
+def _publish(temporary: Path, directory: Path, label: str, stamp: str, suffix: str) -> Path:
+    """Give the finished file its name ``jxc-<db>-<stamp><suffix>``, or ``…-<stamp>-2<suffix>``
+    when a backup of that second exists. A hard link never replaces an existing file, so two
+    backups started in the same second (the task and a hand-run command) both survive."""
     n = 1
-    while path.exists():
-        n += 1
-        path = directory / f"jxc-{label}-{stamp}-{n}{suffix}"
-    return path
+    while True:
+        path = directory / (f"jxc-{label}-{stamp}{suffix}" if n == 1 else f"jxc-{label}-{stamp}-{n}{suffix}")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError:  # a file system without hard links
+            if path.exists():
+                n += 1
+                continue
+            os.replace(temporary, path)
+        return path
+
+
+def _remove_stale_partials(directory: Path, label: str) -> list[Path]:
+    """Temporary files of this database left by a backup that was killed more than a day ago."""
+    cutoff = time.time() - 24 * 3600
+    stale = []
+    for path in directory.glob(f".jxc-{glob_escape(label)}-*.partial"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                stale.append(path)
+        except FileNotFoundError:
+            continue
+    return stale
 
 
 def _dump_postgres(settings_dict: dict, target: Path) -> None:
@@ -274,8 +299,7 @@ def backup_create(
             temporary.unlink()
             _sqlite_copy(Path(settings_dict["NAME"]), temporary)
         os.chmod(temporary, 0o600)  # a backup holds every customer and password hash
-        path = _free_name(directory, label, stamp, suffix)
-        os.replace(temporary, path)
+        path = _publish(temporary, directory, label, stamp, suffix)
     except OSError as exc:
         raise BackupError(
             _("Writing the backup in %(directory)s failed: %(reason)s") % {"directory": directory, "reason": exc}
@@ -283,6 +307,7 @@ def backup_create(
     finally:
         temporary.unlink(missing_ok=True)
     deleted = backup_prune(directory=directory, label=label, keep=keep)
+    deleted += _remove_stale_partials(directory, label)
     return BackupResult(
         path=path,
         size=path.stat().st_size,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from apps.core.backup import BackupError, backup_create
 
@@ -39,10 +40,9 @@ class Command(BaseCommand):
         try:
             result = backup_create(directory=Path(directory) if directory else None, keep=keep)
         except BackupError as exc:
-            raise CommandError(f"Backup failed: {exc}", returncode=1) from exc
+            raise CommandError(_("Backup failed: %(reason)s") % {"reason": exc}, returncode=1) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"{result.path}")
-            + f"  {human_size(result.size)} ({result.size} bytes) [{result.seconds} s]"
+            self.style.SUCCESS(f"{result.path}") + f"  {human_size(result.size)} ({result.size} B) [{result.seconds} s]"
         )
         for path in result.deleted:
-            self.stdout.write(f"deleted old backup {path.name}")
+            self.stdout.write(_("deleted %(name)s") % {"name": path.name})

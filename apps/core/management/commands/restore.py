@@ -6,6 +6,7 @@ database, are refused unless ``--force``. See docs/operations.md.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from apps.core.backup import BackupError, backup_restore
 
@@ -28,9 +29,14 @@ class Command(BaseCommand):
         try:
             result = backup_restore(source=file, database_url=database_url, force=force)
         except BackupError as exc:
-            raise CommandError(f"Restore failed: {exc}", returncode=1) from exc
+            raise CommandError(_("Restore failed: %(reason)s") % {"reason": exc}, returncode=1) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Restored {result.source.name} into {result.database}")
-            + f" ({result.tables} tables) [{result.seconds} s]"
+            self.style.SUCCESS(
+                _("Restored %(file)s into %(database)s (%(tables)s tables).")
+                % {"file": result.source.name, "database": result.database, "tables": result.tables}
+            )
+            + f" [{result.seconds} s]"
         )
-        self.stdout.write("Check it: DATABASE_URL=<the URL> manage.py check_stock && manage.py check_books")
+        self.stdout.write(
+            _("Check it with DATABASE_URL=<the URL>: migrate --check, check_stock, check_books (docs/operations.md)")
+        )
