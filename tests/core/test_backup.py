@@ -352,6 +352,23 @@ def test_the_task_retries_a_transient_failure_only(tmp_path, monkeypatch):
     assert len(calls) == 3
 
 
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the test command's REDIS_URL")
+def test_a_real_worker_runs_the_backup_task(tmp_path):
+    from celery.contrib.testing.worker import start_worker
+
+    from jxc.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = backup_task.apply_async(kwargs={"directory": str(tmp_path), "keep": 1}).get(timeout=60)
+    finally:
+        app.conf.task_always_eager = True
+
+    [made] = backup_files(directory=tmp_path, label=connection.settings_dict["NAME"])
+    assert result["path"] == str(made) and result["size"] == made.stat().st_size
+
+
 @pytest.mark.django_db
 def test_the_migration_schedules_one_nightly_backup_at_three():
     migration = importlib.import_module("apps.core.migrations.0002_nightly_backup")
