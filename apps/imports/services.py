@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from apps.core.errors import BusinessError
 from apps.core.xlsx import XLSX_MEDIA_TYPE
@@ -85,14 +83,18 @@ def read_import_file(*, kind: str, file) -> ParsedFile:
             _("The file is larger than %(mb)s MB; split it into smaller files.")
             % {"mb": round(settings.JXC_IMPORT_MAX_BYTES / 1024 / 1024, 1)}
         )
+    not_excel = _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
     try:
         file.seek(0)
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        message = _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
-        raise _file_error(message) from None
+    except Exception:  # noqa: BLE001 - whatever openpyxl cannot read (not a zip, a .docx, a .xls...)
+        raise _file_error(not_excel) from None
     try:
         return _read_sheet(spec, workbook.worksheets[0] if workbook.worksheets else None)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged sheet inside a readable package
+        raise _file_error(not_excel) from None
     finally:
         workbook.close()
 

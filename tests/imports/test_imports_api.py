@@ -3,6 +3,7 @@ stock through the ledger and the books, bad files, background jobs and permissio
 
 import io
 import time
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -283,11 +284,51 @@ def test_opening_stock_rows_are_checked_against_warehouses_products_and_the_cler
     assert StockLedgerEntry.objects.count() == 0
 
 
+def test_opening_stock_into_a_closed_month_is_a_409_and_posts_nothing(api_as):
+    from django.utils import timezone
+
+    from apps.finance.models import Period
+
+    WarehouseFactory(code="MAIN")
+    WarehouseFactory(code="SHOP")
+    ProductFactory(sku="A")
+    Period.objects.update_or_create(month=timezone.localdate().replace(day=1), defaults={"is_closed": True})
+
+    rows = [OPENING_HEADER, ["MAIN", "A", 1, 1], ["SHOP", "A", 2, 1]]
+
+    response = post(api_as("management"), "opening_stock", xlsx(rows))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "period_closed"
+    assert (StockAdjustment.objects.count(), StockLedgerEntry.objects.count(), ImportJob.objects.count()) == (0, 0, 0)
+
+
 # --- Bad files ----------------------------------------------------------------------------------
 
 
 def test_a_text_file_renamed_xlsx_is_refused(api_as):
     response = post(api_as("purchasing"), "products", SimpleUploadedFile("data.xlsx", b"SKU,Name\nA,B\n"))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": ["The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again."]
+    }
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"PK\x03\x04 truncated zip", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", "docx"],
+    ids=["empty-file", "broken-zip", "xls", "docx"],
+)
+def test_files_that_are_not_xlsx_workbooks_are_refused(api_as, content):
+    if content == "docx":
+        stream = io.BytesIO()
+        with zipfile.ZipFile(stream, "w") as package:
+            package.writestr("[Content_Types].xml", "<Types/>")
+            package.writestr("word/document.xml", "<document/>")
+        content = stream.getvalue()
+
+    response = post(api_as("purchasing"), "products", SimpleUploadedFile("data.xlsx", content))
 
     assert response.status_code == 400
     assert response.json() == {
