@@ -25,7 +25,7 @@ from django.views import View
 from apps.core.errors import BusinessError
 
 from .api import jobs_for, template_response
-from .kinds import IMPORT_PERMISSION, KINDS, may_import
+from .kinds import IMPORT_PERMISSION, KINDS, TEXT, may_import
 from .models import ImportJob, ImportStatus
 from .services import ImportRowsInvalid, import_job_create, import_preview, read_import_file
 
@@ -35,6 +35,15 @@ STATUS_BADGES = {
     ImportStatus.RUNNING: "badge-submitted",
     ImportStatus.DONE: "badge-done",
     ImportStatus.FAILED: "badge-expired",
+}
+
+
+# Where the imported records are listed.
+RECORD_LISTS = {
+    "products": "inventory:product-list",
+    "customers": "customers:customer-list",
+    "suppliers": "suppliers:supplier-list",
+    "opening_stock": "inventory:stock-balance-list",
 }
 
 
@@ -98,8 +107,16 @@ class ImportPage(ImportMixin, View):
             form.add_error("file", exc.messages)
             return self.render_page(form)
         preview = import_preview(parsed=parsed, user=request.user)
+        bad_rows = {error["row"] for error in preview["errors"]}
+        numeric = [KINDS[kind].column(column["field"]).type != TEXT for column in preview["columns"]]
         for row in preview["preview"]:
-            row["cells"] = [row["values"].get(column["field"], "") for column in preview["columns"]]
+            row["cells"] = [
+                {"text": row["values"].get(column["field"], ""), "num": num}
+                for column, num in zip(preview["columns"], numeric, strict=True)
+            ]
+            row["bad"] = row["row"] in bad_rows
+        for column, num in zip(preview["columns"], numeric, strict=True):
+            column["numeric"] = num
         token = ""
         if not preview["errors"]:
             token = uuid.uuid4().hex
@@ -135,11 +152,6 @@ class ImportConfirm(ImportMixin, View):
             return self.render_page(form, detail=detail, kind=KINDS[upload["kind"]])
         finally:
             default_storage.delete(upload["path"])
-        if job.status == ImportStatus.DONE:
-            messages.success(
-                request,
-                _("%(count)s rows imported.") % {"count": job.total_rows},
-            )
         return HttpResponseRedirect(reverse("imports:job", args=[job.pk]))
 
 
@@ -154,6 +166,7 @@ class JobPage(ImportMixin, View):
             **_job_row(job),
             "kind_spec": KINDS.get(job.kind),
             "running": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
+            "records_url": RECORD_LISTS.get(job.kind, ""),
         }
         template = "imports/_progress.html" if fragment else "imports/job.html"
         return render(request, template, context)

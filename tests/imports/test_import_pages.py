@@ -65,6 +65,7 @@ def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_confirmed(make_us
         (9, "Max stock 最高库存"),
     ]
     assert "There is no unit named 盒." in page.content.decode()
+    assert [row["row"] for row in page.context["preview"]["preview"] if row["bad"]] == [4, 7, 9]
     assert Product.objects.count() == 0
 
 
@@ -90,7 +91,9 @@ def test_preview_then_confirm_imports_and_shows_the_finished_job(make_user):
     )
 
     assert preview.context["preview"]["total_rows"] == 2
-    assert preview.context["preview"]["preview"][0]["cells"][:3] == ["P00001", "商品1", "个"]
+    first = preview.context["preview"]["preview"][0]
+    assert [cell["text"] for cell in first["cells"]][:3] == ["P00001", "商品1", "个"]
+    assert [cell["num"] for cell in first["cells"]][4:6] == [False, True]  # barcode text, purchase price number
     assert Product.objects.count() == 0
     token = preview.context["token"]
     confirmed = client.post("/imports/confirm/", {"token": token})
@@ -102,6 +105,7 @@ def test_preview_then_confirm_imports_and_shows_the_finished_job(make_user):
     page = client.get(f"/imports/{job.pk}/")
     assert page.status_code == 200
     assert "2 records imported." in page.content.decode()
+    assert 'href="/inventory/products/"' in page.content.decode()
     again = client.post("/imports/confirm/", {"token": token})
     assert again.status_code == 302
     assert again["Location"] == "/imports/"
