@@ -17,7 +17,7 @@ RUN mkdir -p jxc apps && pip install .
 COPY . .
 RUN JXC_PRODUCTION=1 SECRET_KEY=build-only-collectstatic ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput -v0 \
-    && mkdir -p var/media && chown -R jxc:jxc var
+    && mkdir -p var/media var/backups && chown -R jxc:jxc var
 
 USER jxc
 EXPOSE 8000
