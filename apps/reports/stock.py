@@ -8,6 +8,7 @@ own, the other departments all of them).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -66,7 +67,19 @@ def _search(queryset, text: str):
     return queryset
 
 
-def stock_summary(
+def stock_summary(**params) -> dict:
+    """:func:`iter_stock_summary` (same parameters) as ``{"rows": [...], "totals": {...}}``:
+    the totals add up every figure of the rows."""
+    rows = []
+    totals = dict.fromkeys(SUMMARY_FIGURES, ZERO)
+    for row in iter_stock_summary(**params):
+        for name in SUMMARY_FIGURES:
+            totals[name] += row[name]
+        rows.append(row)
+    return {"rows": rows, "totals": totals}
+
+
+def iter_stock_summary(
     *,
     user,
     date_from: datetime.date,
@@ -74,7 +87,8 @@ def stock_summary(
     warehouse: Warehouse | None = None,
     category: Category | None = None,
     search: str = "",
-) -> dict:
+    chunk_size: int = 2000,
+) -> Iterator[dict]:
     """进销存汇总 per product over the warehouses ``user`` reads (or the one ``warehouse``):
     ``opening`` = the entries dated before ``date_from``; ``in`` and ``out`` = the entries dated
     ``date_from`` to ``date_to`` on either side (a reversal counted on the side of what it
@@ -84,8 +98,9 @@ def stock_summary(
     business dates.
 
     A product is listed when it has an opening balance or a movement in the period. One
-    aggregate query (plus one for the category tree when ``category`` is given). Answers
-    ``{"rows": [...], "totals": {...}}``, rows ordered by SKU.
+    aggregate query (plus one for the category tree when ``category`` is given), read
+    ``chunk_size`` rows at a time (a server-side cursor on PostgreSQL), so a file of any length
+    can be written row by row. Yields rows ordered by SKU.
     """
     entries = in_read_scope(StockLedgerEntry.objects.filter(date__lte=date_to), user)
     if warehouse is not None:
@@ -115,9 +130,7 @@ def stock_summary(
         .filter(Q(moves__gt=0) | ~Q(opening_qty=0) | ~Q(opening_value=0))
         .order_by("product__sku")
     )
-    result = []
-    totals = dict.fromkeys(SUMMARY_FIGURES, ZERO)
-    for row in rows:
+    for row in rows.iterator(chunk_size=chunk_size):
         item = {
             "product": row["product_id"],
             "sku": row["product__sku"],
@@ -134,10 +147,7 @@ def stock_summary(
         }
         item["closing_qty"] = item["opening_qty"] + item["in_qty"] - item["out_qty"]
         item["closing_value"] = item["opening_value"] + item["in_value"] - item["out_value"]
-        for name in SUMMARY_FIGURES:
-            totals[name] += item[name]
-        result.append(item)
-    return {"rows": result, "totals": totals}
+        yield item
 
 
 def summary_without_values(report: dict) -> dict:
