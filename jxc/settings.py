@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "OpenItemStatusEnum": "apps.finance.models.OpenItemStatus",
         "ComplaintStatusEnum": "apps.customers.models.ComplaintStatus",
         "ImportKindEnum": "apps.imports.models.ImportKind",
+        "NotificationKindEnum": "apps.notifications.models.NotificationKind",
     },
 }
 

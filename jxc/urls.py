@@ -44,6 +44,7 @@ api_v1 = [
     path("", include("apps.finance.api_urls")),
     path("reports/", include("apps.reports.api_urls")),
     path("", include("apps.imports.api_urls")),
+    path("", include("apps.notifications.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -68,6 +69,7 @@ urlpatterns = [
     path("finance/", include("apps.finance.urls")),
     path("reports/", include("apps.reports.urls")),
     path("imports/", include("apps.imports.urls")),
+    path("notifications/", include("apps.notifications.urls")),
 ]
 
 admin.site.site_header = "JXC 进销存"
