@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.notifications",
     "apps.imports",
+    "apps.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from apps.accounts.departments import DEPARTMENTS
 from apps.accounts.selectors import assigned_warehouses, sees_all_customers, user_departments
 from apps.customers.models import Customer
 from apps.customers.selectors import customers_for
+from apps.dashboards.views import dashboard_panels
 from apps.inventory.models import Product, Warehouse
 from apps.suppliers.models import Supplier
 
@@ -23,8 +24,9 @@ from .pages import PAGE_SIZE, detail_url, perm
 
 
 class HomePage(LoginRequiredMixin, TemplateView):
-    """Each department's landing page: who you are, what you may open, and how many records
-    of each master-data list you can see."""
+    """Each department's landing page: who you are, the dashboards of your departments
+    (``apps.dashboards``), what you may open, and how many records of each master-data list
+    you can see."""
 
     template_name = "core/home.html"
 
@@ -78,6 +80,7 @@ class HomePage(LoginRequiredMixin, TemplateView):
         context.update(
             {
                 "departments": [DEPARTMENTS.get(code, code) for code in user_departments(user)],
+                "panels": dashboard_panels(user),
                 "cards": cards,
                 "actions": [(label, reverse(name)) for permission, label, name in actions if user.has_perm(permission)],
                 "my_warehouses": list(assigned_warehouses(user).filter(is_active=True))
