@@ -283,3 +283,13 @@ def test_the_management_page_costs_a_fixed_number_of_queries(client, world, froz
     assert len(second) == len(first)
     assert len(first) <= 60, len(first)
     print(f"management home page: {len(first)} queries")
+
+
+def test_the_figures_read_the_same_in_chinese(client, world, frozen):
+    client.force_login(world["manager"])
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert '<html lang="zh-hans"' in html
+    assert '<h2 id="dash-finance-title">财务</h2>' in html
+    assert 'data-figure="cash-total">¥49,300.00<' in html
+    assert 'data-figure="ageing-total">¥2,655.50<' in html
