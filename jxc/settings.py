@@ -267,6 +267,8 @@ JXC_SLOW_MOVING_DAYS = int(os.environ.get("JXC_SLOW_MOVING_DAYS", "90"))
 # Backups (manage.py backup, the nightly core.backup task): where, and how many to keep per database.
 JXC_BACKUP_DIR = Path(os.environ.get("JXC_BACKUP_DIR") or BASE_DIR / "var" / "backups")
 JXC_BACKUP_KEEP = int(os.environ.get("JXC_BACKUP_KEEP", "14"))
+# Report files (scheduled and on-demand runs) older than this many days are deleted each morning.
+JXC_REPORT_KEEP_DAYS = int(os.environ.get("JXC_REPORT_KEEP_DAYS", "90"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep the default

@@ -43,6 +43,7 @@ api_v1 = [
     path("", include("apps.sales.api_urls")),
     path("", include("apps.finance.api_urls")),
     path("reports/", include("apps.reports.api_urls")),
+    path("", include("apps.reports.run_api_urls")),
     path("", include("apps.imports.api_urls")),
     path("", include("apps.notifications.api_urls")),
     path("", include(router.urls)),

@@ -98,6 +98,14 @@ MENU = [
         ],
     ),
     (
+        _("Reports"),
+        [
+            # The scheduled and saved report files; the stock summary is readable by everyone who
+            # reads stock, and the page shows each user the files they may download.
+            MenuEntry(_("Report files"), "reports:runs", "inventory.view_stockbalance"),
+        ],
+    ),
+    (
         _("System"),
         [
             MenuEntry(_("Users"), "accounts:user-list", "accounts.view_user"),

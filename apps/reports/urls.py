@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import run_views, views
 
 app_name = "reports"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("income-statement/", views.IncomeStatementReport.as_view(), name="income-statement"),
     path("balance-sheet/", views.BalanceSheetReport.as_view(), name="balance-sheet"),
     path("cash-flow/", views.CashFlowReport.as_view(), name="cash-flow"),
+    path("runs/", run_views.ReportRunsPage.as_view(), name="runs"),
+    path("runs/new/", run_views.ReportRunCreate.as_view(), name="run-create"),
+    path("runs/<int:pk>/download/", run_views.ReportRunDownload.as_view(), name="run-download"),
 ]

@@ -58,6 +58,7 @@ from .api import (
     VIEW_STOCK,
     may_read,
 )
+from .runs import parameters_as_text
 
 PLAN_ROWS_SHOWN = 500
 
@@ -124,6 +125,8 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
     filter_fields: tuple[str, ...] = ()
     totals_label_key = ""
     tabs: tuple[tuple, ...] = ()
+    # The name of the report in apps.reports.runs.RUNNABLE, for the "Save as file" button.
+    run_report = ""
 
     def has_permission(self) -> bool:
         user = self.request.user
@@ -216,6 +219,8 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
                 "excel_url": self.excel_url(),
             }
         )
+        if self.run_report:
+            context.update(run_report=self.run_report, run_parameters=parameters_as_text(params))
         return context
 
 
@@ -334,6 +339,7 @@ class PurchasesReport(GroupedReportPage):
     permissions = (VIEW_RECEIPTS, VIEW_ORDERS)
     form_class = report_forms.PurchasesForm
     api_url_name = "report-purchases"
+    run_report = "purchases"
     title = gettext_lazy("Purchase reports")
     filter_fields = ("date_from", "date_to", "warehouse", "supplier")
     tabs = PURCHASING_TABS
@@ -387,6 +393,7 @@ class SalesReport(SalesGroupedReport):
 
     form_class = report_forms.SalesForm
     api_url_name = "report-sales"
+    run_report = "sales"
     selector = staticmethod(sales_reports.sales_report)
     chart_id = "sales-chart"
     chart_label = gettext_lazy("Sales by month")
@@ -804,6 +811,7 @@ class StockSummaryReport(ReportPage):
     permissions = (VIEW_STOCK,)
     form_class = report_forms.StockSummaryForm
     api_url_name = "report-stock-summary"
+    run_report = "stock_summary"
     title = gettext_lazy("Stock summary")
     filter_fields = ("date_from", "date_to", "warehouse", "category", "search")
     totals_label_key = "sku"
