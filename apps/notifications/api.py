@@ -17,6 +17,8 @@ from .models import Notification, NotificationKind, NotificationPreference
 
 class NotificationSerializer(serializers.ModelSerializer):
     unread = serializers.SerializerMethodField(label=_("unread"))
+    title = serializers.CharField(source="shown_title", read_only=True, label=_("title"))
+    body = serializers.CharField(source="shown_body", read_only=True, label=_("message"))
 
     class Meta:
         model = Notification

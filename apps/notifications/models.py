@@ -4,7 +4,7 @@ chose to receive. Written only by apps.notifications.services."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +31,10 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True, default="")
     url = models.CharField(_("link"), max_length=300, blank=True, default="")
+    # The message in every language of the site, ``{"en": [title, body], "zh-hans": [...]}``: a
+    # job has no request, so it writes them all and each reader sees their own language
+    # (``title``/``body`` keep the site language's, for e-mail and as the fallback).
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
     in_app = models.BooleanField(_("in the app"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -55,6 +59,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.title}"
+
+    def _shown(self) -> tuple[str, str]:
+        text = self.texts.get(translation.get_language() or "") if self.texts else None
+        return (text[0], text[1]) if text else (self.title, self.body)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the active one), else the site language's."""
+        return self._shown()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown()[1]
 
 
 class NotificationPreference(models.Model):

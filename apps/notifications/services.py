@@ -8,15 +8,17 @@ nightly checks). Who is told what (issue 7):
 - overdue receivables → finance and the customer's salesperson;
 - failed nightly checks → IT admin and management.
 
-Messages are written in the site's language (``LANGUAGE_CODE``): a job has no request.
+A job has no request: each message is written in every language of the site (``texts``, see
+``in_every_language``) and shown in the reader's; e-mails go in the site's (``LANGUAGE_CODE``).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -74,6 +76,17 @@ def stock_alert_recipients() -> dict[int | None, set[int]]:
     return result
 
 
+def in_every_language(message: Callable[[], tuple[str, str]]) -> dict[str, list[str]]:
+    """``message()`` (a title and a body) called in each language of the site:
+    ``{"en": [title, body], "zh-hans": [...]}``, for ``notify(texts=...)``."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            title, body = message()
+            texts[code] = [str(title)[:200], str(body)]
+    return texts
+
+
 # --- notify ---------------------------------------------------------------------------------
 
 
@@ -99,6 +112,7 @@ def notify(
     departments: Iterable[str] = (),
     users: Iterable = (),
     preferences: dict[int, tuple[bool, bool]] | None = None,
+    texts: dict[str, list[str]] | None = None,
 ) -> list[int]:
     """Tell the members of ``departments`` and ``users`` (objects or ids) about ``key``.
 
@@ -106,7 +120,9 @@ def notify(
     ``INSERT … ON CONFLICT DO NOTHING`` against the open-key unique index: a recipient who still
     has an unresolved notification with this key gets nothing new (safe to run twice, also
     concurrently). E-mail goes, after commit, only to those newly notified who chose e-mail and
-    have an address. Returns the ids of the users newly notified, sorted.
+    have an address. ``texts`` (``in_every_language``) lets each reader see it in their
+    language; ``title`` and ``body`` are the site language's. Returns the ids of the users newly
+    notified, sorted.
     """
     recipients = department_user_ids(departments) | {getattr(user, "pk", user) for user in users}
     if not recipients:
@@ -119,12 +135,25 @@ def notify(
     table = connection.ops.quote_name(Notification._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(c)
-        for c in ("user_id", "kind", "key", "title", "body", "url", "in_app", "created_at", "read_at", "resolved_at")
+        for c in (
+            "user_id",
+            "kind",
+            "key",
+            "title",
+            "body",
+            "url",
+            "texts",
+            "in_app",
+            "created_at",
+            "read_at",
+            "resolved_at",
+        )
     )
+    stored_texts = json.dumps(texts or {}, ensure_ascii=False)
     values, params = [], []
     for uid in wanted:
-        values.append("(%s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL)")
-        params += [uid, kind, key, title[:200], body, url[:300], prefs.get(uid, (True, False))[0], now]
+        values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL)")
+        params += [uid, kind, key, title[:200], body, url[:300], stored_texts, prefs.get(uid, (True, False))[0], now]
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Only quoted names and placeholders are interpolated; the values are parameters.
@@ -212,7 +241,8 @@ def notify_stock_alerts(*, today: datetime.date | None = None) -> dict[str, int]
         for row in rows:
             kind = STOCK_KINDS[row["kind"]]
             users = recipients[None] | recipients.get(row["warehouse"], set())
-            title, body = _stock_message(row)
+            texts = in_every_language(lambda row=row: _stock_message(row))
+            title, body = texts.get(settings.LANGUAGE_CODE) or _stock_message(row)
             url = f"{card}?{urlencode({'product': row['product'], 'warehouse': row['warehouse']})}"
             notified += len(
                 notify(
@@ -223,6 +253,7 @@ def notify_stock_alerts(*, today: datetime.date | None = None) -> dict[str, int]
                     url=url,
                     users=users,
                     preferences=prefs[kind],
+                    texts=texts,
                 )
             )
         resolved = notifications_resolve(prefix="stock:", keep={stock_alert_key(row) for row in rows})
@@ -292,19 +323,29 @@ def notify_overdue_receivables(*, today: datetime.date | None = None) -> dict[st
                 "due": receivable.due_date.isoformat(),
                 "days": (today - receivable.due_date).days,
             }
+            texts = in_every_language(lambda names=names: _overdue_message(names))
+            title, body = texts.get(settings.LANGUAGE_CODE) or _overdue_message(names)
             notified += len(
                 notify(
                     kind=NotificationKind.RECEIVABLE_OVERDUE,
                     key=f"receivable:{receivable.pk}:overdue",
-                    title=_("Overdue: %(number)s, %(customer)s") % names,
-                    body=_("%(amount)s outstanding, due %(due)s (%(days)s days overdue).") % names,
+                    title=title,
+                    body=body,
                     url=url,
                     users=users,
                     preferences=prefs,
+                    texts=texts,
                 )
             )
         resolved = notifications_resolve(prefix="receivable:", keep={f"receivable:{r.pk}:overdue" for r in overdue})
     return {"overdue": len(overdue), "notified": notified, "resolved": resolved}
+
+
+def _overdue_message(names: dict) -> tuple[str, str]:
+    return (
+        _("Overdue: %(number)s, %(customer)s") % names,
+        _("%(amount)s outstanding, due %(due)s (%(days)s days overdue).") % names,
+    )
 
 
 def run_nightly_checks(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -319,19 +360,29 @@ def run_nightly_checks(*, today: datetime.date | None = None) -> dict[str, int]:
     books = check_books()
     notified = []
     if stock_total or books:
-        with translation.override(settings.LANGUAGE_CODE):
+
+        def message() -> tuple[str, str]:
             lines = [
                 f"{STOCK_CHECKS[kind][0]}: {violations.total}"
                 + "".join(f"\n  {v.sku}@{v.warehouse_code}: {v.expected} ≠ {v.found}" for v in violations)
                 for kind, violations in found.items()
                 if violations.total
             ] + books[:20]
-            notified = notify(
-                kind=NotificationKind.BOOKS_CHECK,
-                key=f"checks:{today.isoformat()}",
-                title=_("Nightly check failed: %(stock)s stock, %(books)s books problem(s)")
-                % {"stock": stock_total, "books": len(books)},
-                body="\n".join(lines),
-                departments=[IT_ADMIN, MANAGEMENT],
-            )
+            title = _("Nightly check failed: %(stock)s stock, %(books)s books problem(s)") % {
+                "stock": stock_total,
+                "books": len(books),
+            }
+            return title, "\n".join(lines)
+
+        texts = in_every_language(message)
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = message()
+        notified = notify(
+            kind=NotificationKind.BOOKS_CHECK,
+            key=f"checks:{today.isoformat()}",
+            title=title,
+            body=body,
+            departments=[IT_ADMIN, MANAGEMENT],
+            texts=texts,
+        )
     return {"stock": stock_total, "books": len(books), "notified": len(notified)}

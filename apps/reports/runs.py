@@ -49,7 +49,7 @@ from apps.core.errors import BusinessError
 from apps.core.fields import ZERO
 from apps.core.xlsx import columns_from_serializer, write_workbook
 from apps.notifications.models import NotificationKind
-from apps.notifications.services import notify
+from apps.notifications.services import in_every_language, notify
 
 from . import forms as report_forms
 from . import stock as stock_reports
@@ -350,7 +350,7 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     log.info("report run %s %s: %s rows in %.2f s", run.pk, run.status, run.rows, time.perf_counter() - started)
     run.save(update_fields=["status", "error", "file", "file_name", "size", "rows", "totals", "finished_at"])
     if run.status == RunStatus.DONE:
-        _tell_ready(run, spec)
+        _tell_ready(run, spec, params)
     return run
 
 
@@ -382,18 +382,31 @@ def _file_name(run: ReportRun, params: dict) -> str:
     return f"{run.report.replace('_', '-')}-{day.isoformat()}-{run.pk}.xlsx"
 
 
-def _tell_ready(run: ReportRun, spec: RunnableReport) -> None:
-    url = reverse("reports:runs")
-    title = _("Report ready: %(description)s") % {"description": run.description}
-    body = _("%(rows)s rows, %(size)s KB. Download it from the report files.") % {
-        "rows": run.rows,
-        "size": max(1, round(run.size / 1024)),
-    }
+def _tell_ready(run: ReportRun, spec: RunnableReport, params: dict) -> None:
+    def message() -> tuple[str, str]:
+        title = _("Report ready: %(description)s") % {"description": parameters_description(spec, params)}
+        body = _("%(rows)s rows, %(size)s KB. Download it from the report files.") % {
+            "rows": run.rows,
+            "size": max(1, round(run.size / 1024)),
+        }
+        return title, body
+
+    texts = in_every_language(message)
+    with translation.override(run.language or settings.LANGUAGE_CODE):
+        title, body = message()
     if run.requested_by_id:
         users = [run.requested_by_id]
     else:
         users = [user.pk for user in report_readers(spec)]
-    notify(kind=NotificationKind.REPORT_READY, key=f"report:{run.pk}", title=title, body=body, url=url, users=users)
+    notify(
+        kind=NotificationKind.REPORT_READY,
+        key=f"report:{run.pk}",
+        title=title,
+        body=body,
+        url=reverse("reports:runs"),
+        users=users,
+        texts=texts,
+    )
 
 
 def report_readers(spec: RunnableReport) -> list:
