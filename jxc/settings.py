@@ -7,6 +7,7 @@ Variables (all optional for a laptop run):
   EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                  EMAIL_USE_TLS, DEFAULT_FROM_EMAIL (unset host -> console backend)
   JXC_PRODUCTION=1  production hardening (HTTPS-only cookies, HSTS, ...)
+  JXC_SITE_URL   the address users open, for links in e-mailed notifications
 """
 
 import os
@@ -267,6 +268,8 @@ JXC_SLOW_MOVING_DAYS = int(os.environ.get("JXC_SLOW_MOVING_DAYS", "90"))
 # Backups (manage.py backup, the nightly core.backup task): where, and how many to keep per database.
 JXC_BACKUP_DIR = Path(os.environ.get("JXC_BACKUP_DIR") or BASE_DIR / "var" / "backups")
 JXC_BACKUP_KEEP = int(os.environ.get("JXC_BACKUP_KEEP", "14"))
+# The address people open JXC at (https://jxc.example.com): e-mailed notifications link to it.
+JXC_SITE_URL = os.environ.get("JXC_SITE_URL", "")
 # Report files (scheduled and on-demand runs) older than this many days are deleted each morning.
 JXC_REPORT_KEEP_DAYS = int(os.environ.get("JXC_REPORT_KEEP_DAYS", "90"))
 

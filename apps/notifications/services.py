@@ -171,7 +171,7 @@ def notify(
 def _send(title: str, body: str, url: str, addresses: list[str]) -> None:
     """One message per address (no one sees the others'); a mail server that fails is logged,
     not raised: the notification is already in the app."""
-    link = f"\n\n{settings.JXC_SITE_URL.rstrip('/')}{url}" if url and getattr(settings, "JXC_SITE_URL", "") else ""
+    link = f"\n\n{settings.JXC_SITE_URL.rstrip('/')}{url}" if url and settings.JXC_SITE_URL else ""
     for address in addresses:
         try:
             send_mail(f"[JXC] {title}", f"{body}{link}", None, [address])

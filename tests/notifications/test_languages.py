@@ -21,6 +21,7 @@ TODAY = datetime.date(2026, 12, 1)
 @pytest.fixture
 def low_stock(make_user, settings):
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.JXC_SITE_URL = "https://jxc.example.com/"
     buyer = make_user("purchasing", email="buyer@example.com")
     product = ProductFactory(sku="P-LOW", name="Cola", safety_stock=Decimal("10"))
     post(buyer, (product, WarehouseFactory(code="SH01"), 4, 1), date=datetime.date(2026, 11, 20))
@@ -51,6 +52,9 @@ def test_each_reader_sees_their_language(low_stock, client, django_capture_on_co
     assert "库存不足" not in page
 
     assert [m.subject for m in mail.outbox] == ["[JXC] 库存不足：P-LOW Cola（SH01）"]
+    # the e-mail links to the stock card at the site's address
+    link = mail.outbox[0].body.splitlines()[-1]
+    assert link.startswith("https://jxc.example.com/inventory/") and "product=" in link
 
 
 def test_older_notifications_without_texts_show_their_title(make_user):
