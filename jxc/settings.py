@@ -270,6 +270,8 @@ JXC_BACKUP_DIR = Path(os.environ.get("JXC_BACKUP_DIR") or BASE_DIR / "var" / "ba
 JXC_BACKUP_KEEP = int(os.environ.get("JXC_BACKUP_KEEP", "14"))
 # The address people open JXC at (https://jxc.example.com): e-mailed notifications link to it.
 JXC_SITE_URL = os.environ.get("JXC_SITE_URL", "")
+# A report file e-mailed with its "report ready" notification up to this size (else a link only).
+JXC_EMAIL_ATTACHMENT_MAX_BYTES = int(os.environ.get("JXC_EMAIL_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Report files (scheduled and on-demand runs) older than this many days are deleted each morning.
 JXC_REPORT_KEEP_DAYS = int(os.environ.get("JXC_REPORT_KEEP_DAYS", "90"))
 

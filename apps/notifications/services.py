@@ -19,9 +19,10 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -113,6 +114,7 @@ def notify(
     users: Iterable = (),
     preferences: dict[int, tuple[bool, bool]] | None = None,
     texts: dict[str, list[str]] | None = None,
+    attachment: Attachment | None = None,
 ) -> list[int]:
     """Tell the members of ``departments`` and ``users`` (objects or ids) about ``key``.
 
@@ -121,7 +123,8 @@ def notify(
     has an unresolved notification with this key gets nothing new (safe to run twice, also
     concurrently). E-mail goes, after commit, only to those newly notified who chose e-mail and
     have an address. ``texts`` (``in_every_language``) lets each reader see it in their
-    language; ``title`` and ``body`` are the site language's. Returns the ids of the users newly
+    language; ``title`` and ``body`` are the site language's. ``attachment`` (a report file) goes
+    with the e-mails when it is at most ``JXC_EMAIL_ATTACHMENT_MAX_BYTES``. Returns the ids of the users newly
     notified, sorted.
     """
     recipients = department_user_ids(departments) | {getattr(user, "pk", user) for user in users}
@@ -164,17 +167,34 @@ def notify(
         if emails:
             addresses = list(User.objects.filter(pk__in=emails).exclude(email="").values_list("email", flat=True))
             if addresses:
-                transaction.on_commit(lambda: _send(title, body, url, addresses))
+                transaction.on_commit(lambda: _send(title, body, url, addresses, attachment))
     return created
 
 
-def _send(title: str, body: str, url: str, addresses: list[str]) -> None:
+@dataclass(frozen=True)
+class Attachment:
+    """A file for the e-mails of a notification: its name, the open() that reads it, its type."""
+
+    name: str
+    open: Callable[[], object]
+    size: int
+    content_type: str
+
+
+def _send(title: str, body: str, url: str, addresses: list[str], attachment: Attachment | None = None) -> None:
     """One message per address (no one sees the others'); a mail server that fails is logged,
     not raised: the notification is already in the app."""
     link = f"\n\n{settings.JXC_SITE_URL.rstrip('/')}{url}" if url and settings.JXC_SITE_URL else ""
+    content = None
+    if attachment is not None and attachment.size <= settings.JXC_EMAIL_ATTACHMENT_MAX_BYTES:
+        with attachment.open() as stream:
+            content = stream.read()
     for address in addresses:
         try:
-            send_mail(f"[JXC] {title}", f"{body}{link}", None, [address])
+            message = EmailMessage(f"[JXC] {title}", f"{body}{link}", None, [address])
+            if content is not None:
+                message.attach(attachment.name, content, attachment.content_type)
+            message.send()
         except Exception:  # noqa: BLE001 - any SMTP failure: logged, the in-app copy stands
             log.exception("notification e-mail to %s failed", address)
 

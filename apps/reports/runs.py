@@ -47,9 +47,9 @@ from apps.accounts.selectors import reads_all_warehouses, sees_all_customers
 from apps.core.api import sees_costs
 from apps.core.errors import BusinessError
 from apps.core.fields import ZERO
-from apps.core.xlsx import columns_from_serializer, write_workbook
+from apps.core.xlsx import XLSX_MEDIA_TYPE, columns_from_serializer, write_workbook
 from apps.notifications.models import NotificationKind
-from apps.notifications.services import in_every_language, notify
+from apps.notifications.services import Attachment, in_every_language, notify
 
 from . import forms as report_forms
 from . import stock as stock_reports
@@ -406,6 +406,9 @@ def _tell_ready(run: ReportRun, spec: RunnableReport, params: dict) -> None:
         url=reverse("reports:runs"),
         users=users,
         texts=texts,
+        attachment=Attachment(
+            name=run.file_name, open=lambda: run.file.open("rb"), size=run.size, content_type=XLSX_MEDIA_TYPE
+        ),
     )
 
 
