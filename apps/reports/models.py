@@ -4,6 +4,7 @@ and run time for download. Written only by ``apps.reports.runs``."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +32,8 @@ class ReportRun(models.Model):
     report = models.CharField(_("report"), max_length=40)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True, default="")
+    # The description in every language of the site (``{"en": ..., "zh-hans": ...}``).
+    descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
     trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices)
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
     key = models.CharField(_("key"), max_length=100, null=True, blank=True, unique=True)
@@ -65,6 +68,11 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.report} #{self.pk}"
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the active language, else the one it was written in."""
+        return (self.descriptions or {}).get(translation.get_language() or "") or self.description
 
     @property
     def run_seconds(self) -> float | None:

@@ -36,6 +36,7 @@ from .runs import REPORT_CHOICES, may_download, report_run_request, runnable_rep
 
 class ReportRunSerializer(serializers.ModelSerializer):
     report_label = serializers.SerializerMethodField(label=gettext_lazy("Report name"))
+    description = serializers.CharField(source="shown_description", read_only=True, label=gettext_lazy("Description"))
     run_seconds = serializers.FloatField(read_only=True, allow_null=True, label=gettext_lazy("Run time (s)"))
     download_url = serializers.SerializerMethodField()
 

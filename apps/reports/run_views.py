@@ -113,7 +113,7 @@ class ReportRunCreate(LoginRequiredMixin, View):
             return HttpResponseRedirect(back)
         run.refresh_from_db()
         if run.status == RunStatus.DONE:
-            messages.success(request, _("The file is ready: %(description)s.") % {"description": run.description})
+            messages.success(request, _("The file is ready: %(description)s.") % {"description": run.shown_description})
         elif run.status == RunStatus.FAILED:
             messages.error(request, _("The report could not be written: %(error)s") % {"error": run.error})
         else:

@@ -288,6 +288,13 @@ def parameters_description(report: RunnableReport, params: dict) -> str:
     return ", ".join(str(part) for part in parts)[:200]
 
 
+def _descriptions(report: RunnableReport, params: dict) -> dict[str, str]:
+    return {
+        code: text
+        for code, (text, _body) in in_every_language(lambda: (parameters_description(report, params), "")).items()
+    }
+
+
 # --- requesting and running ---------------------------------------------------------------------
 
 
@@ -309,6 +316,7 @@ def report_run_request(*, report: str, parameters: dict, user) -> ReportRun:
             report=spec.name,
             parameters=parameters_as_text(params),
             description=parameters_description(spec, params),
+            descriptions=_descriptions(spec, params),
             trigger=RunTrigger.ON_DEMAND,
             requested_by=user,
             language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -458,6 +466,7 @@ def report_run_scheduled(*, task: str, today: datetime.date | None = None) -> Re
             "report": report,
             "parameters": parameters_as_text(params),
             "description": description,
+            "descriptions": _descriptions(spec, params),
             "trigger": RunTrigger.SCHEDULED,
             "language": settings.LANGUAGE_CODE,
         },
