@@ -8,6 +8,7 @@ Variables (all optional for a laptop run):
                  EMAIL_USE_TLS, DEFAULT_FROM_EMAIL (unset host -> console backend)
   JXC_PRODUCTION=1  production hardening (HTTPS-only cookies, HSTS, ...)
   JXC_SITE_URL   the address users open, for links in e-mailed notifications
+  MEDIA_ROOT     uploaded imports and report files (default var/media)
 """
 
 import os
@@ -167,7 +168,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -837,7 +837,21 @@ def load_demo() -> DemoResult:
         if finance_history_missing():
             load_finance_history()
             created = True
-        return DemoResult(created=created, counts=_counts())
+    # Outside the transaction: each report run is its own (as the morning jobs are).
+    load_report_files()
+    return DemoResult(created=created, counts=_counts())
+
+
+def load_report_files(today: datetime.date | None = None) -> None:
+    """This morning's stock summary and this week's sales and purchases files, as the scheduled
+    jobs make them (apps/reports/runs.py), unless there are scheduled files already."""
+    from apps.reports.models import ReportRun, RunTrigger
+    from apps.reports.runs import SCHEDULES, report_run_scheduled
+
+    if ReportRun.objects.filter(trigger=RunTrigger.SCHEDULED).exists():
+        return
+    for task in SCHEDULES:
+        report_run_scheduled(task=task, today=today)
 
 
 def _load_company() -> None:

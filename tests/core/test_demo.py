@@ -60,12 +60,15 @@ def _snapshot():
 
 
 @pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo company, loaded once for a test class and rolled back after it (each test runs
-    in a savepoint inside this transaction)."""
+    in a savepoint inside this transaction). Its report files go to a temporary directory."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+        ),
         transaction.atomic(),
     ):
         result = load_demo()
@@ -153,6 +156,21 @@ class TestLoadedDemo:
             assert len(partner.phone) == 11 and partner.phone[:2] in ("13", "15", "17", "18"), partner.phone
             assert partner.name_pinyin
             assert partner.contact and partner.address
+
+    def test_the_morning_report_files_are_there(self, demo):
+        from apps.reports.models import ReportRun
+        from apps.reports.runs import EVERY_RECORD
+        from apps.reports.stock import stock_summary
+
+        runs = {run.report: run for run in ReportRun.objects.filter(trigger="scheduled")}
+        assert sorted(runs) == ["purchases", "sales", "stock_summary"]
+        assert {run.status for run in runs.values()} == {"done"}
+        summary = runs["stock_summary"]
+        period = {name: datetime.date.fromisoformat(summary.parameters[name]) for name in ("date_from", "date_to")}
+        expected = stock_summary(user=EVERY_RECORD, **period)
+        assert summary.rows == len(expected["rows"]) > 0
+        assert summary.totals["closing_value"] == str(expected["totals"]["closing_value"])
+        assert all(run.size > 0 and run.file.name.endswith(".xlsx") for run in runs.values())
 
     def test_second_load_changes_nothing(self, demo):
         before = _snapshot()

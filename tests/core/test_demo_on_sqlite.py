@@ -46,7 +46,11 @@ for problem in problems[:10]:
 
 
 def test_the_demo_loads_on_sqlite_with_the_books_consistent(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
     env.pop("REDIS_URL", None)
 
     def run(*args):
