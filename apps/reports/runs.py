@@ -449,10 +449,15 @@ SCHEDULES = {
 }
 
 
+# The tasks' hard time limit (apps/reports/tasks.py): a run still "running" after it was lost.
+STALE_RUN_SECONDS = 30 * 60
+
+
 def report_run_scheduled(*, task: str, today: datetime.date | None = None) -> ReportRun:
     """The scheduled run of ``task`` (a key of ``SCHEDULES``) for ``today``: created and run
-    once per key. Run again, a done or running one is returned as it is; a failed one is run
-    again (the same row, so the key still names one file)."""
+    once per key. Run again, a done or running one is returned as it is; a failed one, or one
+    left running past the tasks' hard time limit (its worker died), is run again (the same row,
+    so the key still names one file)."""
     report, schedule, fixed = SCHEDULES[task]
     spec = RUNNABLE[report]
     today = today or timezone.localdate()
@@ -472,7 +477,13 @@ def report_run_scheduled(*, task: str, today: datetime.date | None = None) -> Re
         },
     )
     if not created:
-        requeued = ReportRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(status=RunStatus.QUEUED)
+        # A failed run, or one "running" for longer than any worker may (its worker died), runs again.
+        stale = timezone.now() - datetime.timedelta(seconds=STALE_RUN_SECONDS)
+        requeued = (
+            ReportRun.objects.filter(pk=run.pk)
+            .filter(Q(status=RunStatus.FAILED) | Q(status=RunStatus.RUNNING, started_at__lt=stale))
+            .update(status=RunStatus.QUEUED)
+        )
         if not requeued:
             return run
     return report_run_execute(run_id=run.pk)

@@ -14,7 +14,7 @@ from apps.notifications.tasks import JOB_OPTIONS
 
 from . import runs
 
-LIMITS = {"soft_time_limit": 25 * 60, "time_limit": 30 * 60}
+LIMITS = {"soft_time_limit": runs.STALE_RUN_SECONDS - 5 * 60, "time_limit": runs.STALE_RUN_SECONDS}
 
 
 def _summary(run) -> dict:
