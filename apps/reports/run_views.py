@@ -29,6 +29,13 @@ STATUS_BADGES = {
 PAGE_SIZE = 50
 
 
+def _parameter_parts(description: str, title) -> list[str]:
+    """A run's description without its report's title, in parts ("2026-11-01 – 2026-11-30",
+    "Warehouse: SH01"): the Parameters column, beside the Report column that names the report."""
+    parts = description.split(", ")
+    return parts[1:] if parts[0] == str(title) else parts
+
+
 def _may_see_runs(user) -> bool:
     return bool(runnable_reports_for(user))
 
@@ -52,18 +59,21 @@ class ReportRunsPage(LoginRequiredMixin, TemplateView):
         if report in RUNNABLE:
             runs = runs.filter(report=report)
         page = Paginator(runs, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        items = [
-            {
-                "run": run,
-                "label": RUNNABLE[run.report].title if run.report in RUNNABLE else run.report,
-                "badge": STATUS_BADGES.get(run.status, ""),
-                "download": reverse("reports:run-download", args=[run.pk])
-                if run.status == RunStatus.DONE and may_download(user, run)
-                else "",
-                "size_kb": max(1, round(run.size / 1024)) if run.size else 0,
-            }
-            for run in page
-        ]
+        items = []
+        for run in page:
+            label = RUNNABLE[run.report].title if run.report in RUNNABLE else run.report
+            items.append(
+                {
+                    "run": run,
+                    "label": label,
+                    "parameters": _parameter_parts(run.shown_description, label),
+                    "badge": STATUS_BADGES.get(run.status, ""),
+                    "download": reverse("reports:run-download", args=[run.pk])
+                    if run.status == RunStatus.DONE and may_download(user, run)
+                    else "",
+                    "size_kb": max(1, round(run.size / 1024)) if run.size else 0,
+                }
+            )
         context.update(
             {
                 "title": _("Report files"),

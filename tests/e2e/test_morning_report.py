@@ -142,7 +142,7 @@ def test_finance_downloads_the_morning_report(new_page, world, settings, tmp_pat
     assert rows.count() == 1
     row = page.locator(f'tr[data-run="{run.pk}"]')
     cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
-    assert cells[:5] == ["Stock summary", "Stock summary, 2026-11-01 – 2026-11-20", "Scheduled", "Done", "2"]
+    assert cells[:5] == ["Stock summary", "2026-11-01 – 2026-11-20", "Scheduled", "Done", "2"]
     assert cells[5] == f"{max(1, round(run.size / 1024))} KB"
     assert page.locator("nav.report-tabs").evaluate("tabs => getComputedStyle(tabs).display") == "flex"
     SHOTS.mkdir(parents=True, exist_ok=True)
