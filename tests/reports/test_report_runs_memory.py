@@ -27,6 +27,8 @@ import datetime
 import gc
 import os
 import pickle
+import select
+import signal
 import threading
 import time
 import traceback
@@ -166,6 +168,9 @@ class RssGrowth:
         return False
 
 
+CHILD_TIMEOUT = 300
+
+
 def measured_apart(function) -> dict:
     """Call ``function()`` (returning a run id) in a forked child under ``RssGrowth``: the same
     database connection, so the same transaction; the child leaves with ``os._exit``, closing
@@ -184,6 +189,13 @@ def measured_apart(function) -> dict:
             pickle.dump(result, out)
         os._exit(0)
     os.close(write)
+    # A child that hangs (a fork of a threaded process can) must fail the test, not stop the suite.
+    ready, _, _ = select.select([read], [], [], CHILD_TIMEOUT)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read)
+        pytest.fail(f"the measured run did not answer within {CHILD_TIMEOUT} s")
     with os.fdopen(read, "rb") as source:
         result = pickle.load(source)  # noqa: S301 - our own child's answer
     os.waitpid(pid, 0)
