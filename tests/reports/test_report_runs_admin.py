@@ -1,0 +1,30 @@
+"""The admin lists report runs read-only; deleting one there deletes its file too."""
+
+import datetime
+import os
+
+import pytest
+
+from apps.reports import runs
+from apps.reports.models import ReportRun
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_read_only_and_delete_removes_the_file(client, settings):
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    run = runs.report_run_scheduled(task="reports.daily_stock_summary", today=datetime.date(2026, 12, 1))
+    path = run.file.path
+    client.force_login(admin_user)
+
+    page = client.get("/admin/reports/reportrun/")
+    assert page.status_code == 200 and run.description in page.content.decode()
+    assert client.get("/admin/reports/reportrun/add/").status_code == 403
+
+    response = client.post(
+        "/admin/reports/reportrun/", {"action": "delete_selected", "_selected_action": [run.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not ReportRun.objects.exists()
+    assert not os.path.exists(path)
