@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -159,6 +159,11 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 def run_file_response(run: ReportRun) -> FileResponse:
-    """The run's file as an attachment (the page's download uses it too)."""
+    """The run's file as an attachment (the page's download uses it too); 404 when the file is
+    gone (deleted by hand, or a database restored without its media)."""
     name = run.file_name or f"report-{run.pk}.xlsx"
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_MEDIA_TYPE)
+    try:
+        stream = run.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this report run is missing. Run the report again.")) from None
+    return FileResponse(stream, as_attachment=True, filename=name, content_type=XLSX_MEDIA_TYPE)

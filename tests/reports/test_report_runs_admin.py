@@ -1,9 +1,11 @@
-"""The admin lists report runs read-only; deleting one there deletes its file too."""
+"""The admin lists report runs read-only; deleting one there deletes its file too. A run whose
+file is gone downloads as 404, not 500."""
 
 import datetime
 import os
 
 import pytest
+from rest_framework.test import APIClient
 
 from apps.reports import runs
 from apps.reports.models import ReportRun
@@ -28,3 +30,16 @@ def test_list_read_only_and_delete_removes_the_file(client, settings):
     assert response.status_code == 302
     assert not ReportRun.objects.exists()
     assert not os.path.exists(path)
+
+
+def test_a_missing_file_is_404_not_500(client, make_user):
+    run = runs.report_run_scheduled(task="reports.daily_stock_summary", today=datetime.date(2026, 12, 1))
+    os.remove(run.file.path)
+    finance = make_user("finance")
+    reader = APIClient()
+    reader.force_authenticate(finance)
+    response = reader.get(f"/api/v1/report-runs/{run.pk}/download/")
+    assert response.status_code == 404
+    assert "missing" in response.json()["detail"]
+    client.force_login(finance)
+    assert client.get(f"/reports/runs/{run.pk}/download/").status_code == 404
