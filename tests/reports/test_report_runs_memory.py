@@ -20,6 +20,7 @@ of it comes with reading the query's rows, 2,000 at a time). Bound: 20 MiB, abou
 the measured growth. With the rows held in a list instead (the selector wrapped in ``list()``,
 tried once), the same runs grew by 35 and 158 MiB and this test failed. The whole test takes
 29–42 s: the set-up ~7–9 s, the two runs (openpyxl writes ~7,000 rows a second) most of the rest.
+With lxml installed (a dependency since): 100,000 rows in 10.3 s, +7.2 MiB, as 20,000 rows.
 """
 
 import ctypes
