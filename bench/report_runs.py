@@ -26,17 +26,12 @@ Every run's file and row are deleted after it is measured.
 """
 
 import argparse
-import ctypes
 import datetime
-import gc
 import os
-import pickle
 import statistics
 import sys
 import tempfile
-import threading
 import time
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +42,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jxc_be
 os.environ.setdefault("DEBUG", "0")  # production-like: no SQL capture per query
 
 from ledger import _setup_django, ensure_database, machine  # noqa: E402  (after the environment is set)
+
+from tests.memory import ChildFailed, in_forked_child  # noqa: E402
 
 PRODUCTS = 100_000
 SKU_PREFIX = "RB"
@@ -157,74 +154,30 @@ def generate(sizes: list[int]) -> float | None:
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def rss() -> int:
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-class RssGrowth:
-    """The highest RSS while the ``with`` block runs minus the RSS when it starts (after a
-    garbage collection and ``malloc_trim``, so free memory the process holds is given back
-    first and counted again when the block needs it)."""
-
-    def __enter__(self):
-        gc.collect()
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        self.before = self.peak = rss()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        self.started = time.perf_counter()
-        return self
-
-    def _sample(self):
-        while not self.stop.is_set():
-            self.peak = max(self.peak, rss())
-            time.sleep(0.01)
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
-        self.stop.set()
-        self.thread.join()
-        self.peak = max(self.peak, rss())
-        self.growth = self.peak - self.before
-        return False
-
-
 def in_child(function, *, trace: bool = False) -> dict:
     """``function()`` (returning a dict) in a forked child with its own database connection,
-    under ``RssGrowth`` (and tracemalloc when ``trace``); its dict with ``seconds``,
-    ``growth`` and ``python_peak`` added."""
+    under ``RssGrowth`` (``tests/memory.py``; and tracemalloc when ``trace``); its dict with
+    ``seconds``, ``growth`` and ``python_peak`` added."""
     from django.db import connections
 
-    connections.close_all()  # the child opens its own
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read)
-            if trace:
-                import tracemalloc
+    def measured():
+        if trace:
+            import tracemalloc
 
-                tracemalloc.start()
-            with RssGrowth() as measure:
-                result = function()
-            if trace:
-                result["python_peak"] = tracemalloc.get_traced_memory()[1]
-                tracemalloc.stop()
-            result.update(seconds=measure.seconds, growth=measure.growth, before=measure.before)
-            connections.close_all()
-        except BaseException:  # noqa: BLE001 - reported to the parent
-            result = {"failure": traceback.format_exc()}
-        with os.fdopen(write, "wb") as out:
-            pickle.dump(result, out)
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as source:
-        result = pickle.load(source)  # noqa: S301 - our own child's answer
-    os.waitpid(pid, 0)
-    if "failure" in result:
-        sys.exit(f"a measured run failed:\n{result['failure']}")
-    return result
+            tracemalloc.start()
+        result = function()
+        if trace:
+            result["python_peak"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        connections.close_all()
+        return result
+
+    connections.close_all()  # the child opens its own
+    try:
+        answer = in_forked_child(measured, timeout=3600)
+    except ChildFailed as exc:
+        sys.exit(f"a measured run failed:\n{exc}")
+    return {**answer["result"], "seconds": answer["seconds"], "growth": answer["growth"], "before": answer["before"]}
 
 
 # --- the scenarios -----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from apps.accounts.models import User
 from apps.notifications.models import Notification, NotificationKind
 from apps.reports import runs, tasks
 from apps.reports.models import ReportRun, RunStatus, RunTrigger
+from apps.reports.stock import SUMMARY_FIGURES
 from tests.reports.helpers import D
 from tests.reports.sales_world import YEAR, sales_world
 from tests.reports.test_stock_summary import world  # noqa: F401 - the fixture
@@ -39,16 +40,7 @@ SALES = "/api/v1/reports/sales/"
 PURCHASES = "/api/v1/reports/purchases/"
 NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
 WEEK = {"date_from": "2026-11-09", "date_to": "2026-11-15"}
-STOCK_FIGURES = [
-    "opening_qty",
-    "opening_value",
-    "in_qty",
-    "in_value",
-    "out_qty",
-    "out_value",
-    "closing_qty",
-    "closing_value",
-]
+STOCK_FIGURES = list(SUMMARY_FIGURES)
 GROUPED_FIGURES = ["qty", "net_amount", "tax_amount", "amount"]
 
 
@@ -246,46 +238,33 @@ def test_an_unknown_schedule_is_refused():
 # --- the weekly files ------------------------------------------------------------------------------
 
 
-def test_the_weekly_sales_file_totals_equal_the_sales_report(world, make_user):  # noqa: F811
-    data = api_for(make_user("finance")).get(SALES, {**WEEK, "group_by": "product"}).json()
+@pytest.mark.parametrize(
+    ("task", "url", "group_by", "documents", "expected"),
+    [
+        (tasks.weekly_sales, SALES, "product", "Deliveries", ["25", "500.00", "65.00", "565.00"]),
+        (tasks.weekly_purchases, PURCHASES, "supplier", "Receipts", ["50", "650.00", "84.50", "734.50"]),
+    ],
+    ids=["sales", "purchases"],
+)
+def test_a_weekly_file_totals_equal_its_report(world, make_user, task, url, group_by, documents, expected):  # noqa: F811
+    data = api_for(make_user("finance")).get(url, {**WEEK, "group_by": group_by}).json()
 
-    result = tasks.weekly_sales.delay(today="2026-11-16").get()
+    result = task.delay(today="2026-11-16").get()
 
     run = ReportRun.objects.get()
     assert result == {"run": run.pk, "status": "done", "rows": 1, "size": run.size}
-    assert run.key == "sales:weekly:2026-11-15"
-    assert run.parameters == {**WEEK, "group_by": "product"}
+    assert run.key == f"{run.report}:weekly:2026-11-15"
+    assert run.parameters == {**WEEK, "group_by": group_by}
     header, rows = read_run(run)
-    assert header == ["Key", "Name", "Quantity", "Net amount", "VAT", "Amount", "Deliveries"]
+    assert header == ["Key", "Name", "Quantity", "Net amount", "VAT", "Amount", documents]
     assert [row[1] for row in rows] == [row["label"] for row in data["rows"]] + ["Total"]
     total = rows[-1]
     assert {name: cell(total, header, label) for name, label in zip(GROUPED_FIGURES, header[2:6], strict=True)} == {
         name: D(data["totals"][name]) for name in GROUPED_FIGURES
     }
-    assert total[header.index("Deliveries")] == data["totals"]["deliveries"] == 1
+    assert total[header.index(documents)] == data["totals"][documents.lower()] == 1
     assert run.totals == data["totals"]
-    assert [D(data["totals"][name]) for name in GROUPED_FIGURES] == [D(25), D("500.00"), D("65.00"), D("565.00")]
-
-
-def test_the_weekly_purchases_file_totals_equal_the_purchases_report(world, make_user):  # noqa: F811
-    data = api_for(make_user("finance")).get(PURCHASES, {**WEEK, "group_by": "supplier"}).json()
-
-    result = tasks.weekly_purchases.delay(today="2026-11-16").get()
-
-    run = ReportRun.objects.get()
-    assert result == {"run": run.pk, "status": "done", "rows": 1, "size": run.size}
-    assert run.key == "purchases:weekly:2026-11-15"
-    assert run.parameters == {**WEEK, "group_by": "supplier"}
-    header, rows = read_run(run)
-    assert header == ["Key", "Name", "Quantity", "Net amount", "VAT", "Amount", "Receipts"]
-    assert [row[1] for row in rows] == [row["label"] for row in data["rows"]] + ["Total"]
-    total = rows[-1]
-    assert {name: cell(total, header, label) for name, label in zip(GROUPED_FIGURES, header[2:6], strict=True)} == {
-        name: D(data["totals"][name]) for name in GROUPED_FIGURES
-    }
-    assert total[header.index("Receipts")] == data["totals"]["receipts"] == 1
-    assert run.totals == data["totals"]
-    assert [D(data["totals"][name]) for name in GROUPED_FIGURES] == [D(50), D("650.00"), D("84.50"), D("734.50")]
+    assert [D(data["totals"][name]) for name in GROUPED_FIGURES] == [D(value) for value in expected]
 
 
 # --- who is told, who reads what ------------------------------------------------------------------

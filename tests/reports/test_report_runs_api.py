@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from apps.accounts.models import User
 from apps.reports import runs
 from apps.reports.models import ReportRun, RunStatus, RunTrigger
+from apps.reports.stock import SUMMARY_FIGURES
 from tests.reports.helpers import XLSX, D
 from tests.reports.test_stock_summary import world  # noqa: F401 - the fixture
 
@@ -28,16 +29,7 @@ RUNS = "/api/v1/report-runs/"
 REPORTS = "/api/v1/report-runs/reports/"
 STOCK = "/api/v1/reports/stock-summary/"
 NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
-STOCK_FIGURES = [
-    "opening_qty",
-    "opening_value",
-    "in_qty",
-    "in_value",
-    "out_qty",
-    "out_value",
-    "closing_qty",
-    "closing_value",
-]
+STOCK_FIGURES = list(SUMMARY_FIGURES)
 
 
 @pytest.fixture(autouse=True)

@@ -23,16 +23,7 @@ tried once), the same runs grew by 35 and 158 MiB and this test failed. The whol
 With lxml installed (a dependency since): 100,000 rows in 10.3 s, +7.2 MiB, as 20,000 rows.
 """
 
-import ctypes
 import datetime
-import gc
-import os
-import pickle
-import select
-import signal
-import threading
-import time
-import traceback
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -46,6 +37,7 @@ from apps.reports.models import ReportRun, RunStatus, RunTrigger
 from apps.reports.runs import report_run_request, report_run_scheduled
 from apps.reports.stock import SUMMARY_FIGURES
 from tests.factories import CategoryFactory, UnitFactory, WarehouseFactory
+from tests.memory import ChildFailed, in_forked_child
 
 pytestmark = [
     pytest.mark.django_db,
@@ -133,76 +125,15 @@ def catalogue(make_user):
 # --- measuring -------------------------------------------------------------------------------
 
 
-def rss() -> int:
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-class RssGrowth:
-    """The highest RSS while the ``with`` block runs, minus the RSS when it starts (after a
-    garbage collection and ``malloc_trim``, so free memory the process holds is given back
-    first and counted again when the block needs it)."""
-
-    def __init__(self, interval: float = 0.01):
-        self.interval = interval
-
-    def __enter__(self):
-        gc.collect()
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        self.before = self.peak = rss()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        self.started = time.perf_counter()
-        return self
-
-    def _sample(self):
-        while not self.stop.is_set():
-            self.peak = max(self.peak, rss())
-            time.sleep(self.interval)
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
-        self.stop.set()
-        self.thread.join()
-        self.peak = max(self.peak, rss())
-        self.growth = self.peak - self.before
-        return False
-
-
-CHILD_TIMEOUT = 300
-
-
 def measured_apart(function) -> dict:
-    """Call ``function()`` (returning a run id) in a forked child under ``RssGrowth``: the same
-    database connection, so the same transaction; the child leaves with ``os._exit``, closing
-    nothing. Returns the run id, the growth, the seconds and the RSS before."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        try:
-            os.close(read)
-            with RssGrowth() as measure:
-                run_id = function()
-            result = {"run": run_id, "growth": measure.growth, "seconds": measure.seconds, "before": measure.before}
-        except BaseException:  # noqa: BLE001 - reported to the parent, which fails the test
-            result = {"error": traceback.format_exc()}
-        with os.fdopen(write, "wb") as out:
-            pickle.dump(result, out)
-        os._exit(0)
-    os.close(write)
-    # A child that hangs (a fork of a threaded process can) must fail the test, not stop the suite.
-    ready, _, _ = select.select([read], [], [], CHILD_TIMEOUT)
-    if not ready:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read)
-        pytest.fail(f"the measured run did not answer within {CHILD_TIMEOUT} s")
-    with os.fdopen(read, "rb") as source:
-        result = pickle.load(source)  # noqa: S301 - our own child's answer
-    os.waitpid(pid, 0)
-    if "error" in result:
-        pytest.fail(f"the measured run raised:\n{result['error']}")
-    return result
+    """Call ``function()`` (returning a run id) in a forked child under ``RssGrowth``
+    (``tests/memory.py``): the same database connection, so the same transaction. Returns the
+    run id, the growth, the seconds and the RSS before."""
+    try:
+        answer = in_forked_child(function)
+    except ChildFailed as exc:
+        pytest.fail(f"the measured run failed:\n{exc}")
+    return {"run": answer["result"], **{k: answer[k] for k in ("growth", "seconds", "before")}}
 
 
 # --- reading the file ------------------------------------------------------------------------
