@@ -40,3 +40,14 @@ def ensure_periodic_tasks(apps, tasks) -> None:
 
 def remove_periodic_tasks(apps, tasks) -> None:
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[t[0] for t in tasks]).delete()
+
+
+def periodic_tasks_operation(tasks):
+    """A data migration's operation creating ``tasks`` (``ensure_periodic_tasks``) and, when
+    reversed, removing them."""
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: ensure_periodic_tasks(apps, tasks),
+        lambda apps, schema_editor: remove_periodic_tasks(apps, tasks),
+    )

@@ -9,6 +9,7 @@ from django.apps import apps as django_apps
 from django.db import OperationalError
 from django_celery_beat.models import PeriodicTask
 
+from apps.core.schedules import ensure_periodic_tasks
 from apps.inventory.tasks import stock_alerts
 from apps.notifications import tasks
 from apps.notifications.services import notify_stock_alerts
@@ -62,8 +63,8 @@ def test_the_migration_creates_the_default_schedules_once():
     migration = importlib.import_module("apps.notifications.migrations.0002_periodic_tasks")
     names = [name for name, _task, _schedule in migration.TASKS]
     PeriodicTask.objects.filter(name__in=names).delete()
-    migration.create(django_apps, None)
-    migration.create(django_apps, None)  # again: nothing new
+    ensure_periodic_tasks(django_apps, migration.TASKS)
+    ensure_periodic_tasks(django_apps, migration.TASKS)  # again: nothing new
     rows = {t.task: t for t in PeriodicTask.objects.filter(name__in=names).select_related("interval", "crontab")}
     assert len(rows) == 3 and PeriodicTask.objects.filter(name__in=names).count() == 3
     hourly = rows["inventory.stock_alerts"].interval

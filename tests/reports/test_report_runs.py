@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
+from apps.core.schedules import ensure_periodic_tasks
 from apps.notifications.models import Notification, NotificationKind
 from apps.reports import runs, tasks
 from apps.reports.models import ReportRun, RunStatus, RunTrigger
@@ -426,8 +427,8 @@ def test_the_migration_schedules_the_three_report_jobs(settings):
     names = [name for name, _task, _schedule in migration.TASKS]
     PeriodicTask.objects.filter(name__in=names).delete()
 
-    migration.create(django_apps, None)
-    migration.create(django_apps, None)  # again: nothing new
+    ensure_periodic_tasks(django_apps, migration.TASKS)
+    ensure_periodic_tasks(django_apps, migration.TASKS)  # again: nothing new
 
     rows = {t.task: t for t in PeriodicTask.objects.filter(name__in=names).select_related("crontab")}
     assert sorted(rows) == ["reports.daily_stock_summary", "reports.weekly_purchases", "reports.weekly_sales"]

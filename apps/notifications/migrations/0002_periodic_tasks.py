@@ -4,7 +4,7 @@ Existing rows of the same name are left as they are."""
 
 from django.db import migrations
 
-from apps.core.schedules import ensure_periodic_tasks, remove_periodic_tasks
+from apps.core.schedules import periodic_tasks_operation
 
 TASKS = [
     # name, task, schedule
@@ -14,18 +14,10 @@ TASKS = [
 ]
 
 
-def create(apps, schema_editor):
-    ensure_periodic_tasks(apps, TASKS)
-
-
-def remove(apps, schema_editor):
-    remove_periodic_tasks(apps, TASKS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("notifications", "0001_initial"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create, remove)]
+    operations = [periodic_tasks_operation(TASKS)]
