@@ -399,7 +399,7 @@ class JournalLine(models.Model):
 
 class Period(models.Model):
     """One month of the books (月份). A closed month refuses every posting dated in it; the
-    row is created on the first posting of the month. Closing and reopening are recorded as
+    row is created when the month is first closed (a month without a row is open). Closing and reopening are recorded as
     :class:`PeriodEvent` rows."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))

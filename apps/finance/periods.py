@@ -1,9 +1,9 @@
 """Periods (月份) and the month-end close (月结).
 
 Every posting calls :func:`hold_open` for its date inside its transaction: on PostgreSQL it
-takes a shared lock on the month's row (FOR SHARE), so postings of one month never wait for
-each other, while :func:`close_period` locks the row FOR UPDATE, waits for the postings in
-flight to commit, and only then checks and closes. A posting dated in a closed month is
+takes the month's advisory lock shared, so postings of one month never wait for each other,
+while :func:`close_period` (and :func:`reopen_period`) takes it exclusively, waits for the
+postings in flight to commit, and only then checks and closes. A posting dated in a closed month is
 refused with 409 ``period_closed`` and, its transaction rolled back, leaves no trace."""
 
 from __future__ import annotations
@@ -34,21 +34,32 @@ def _row(month: datetime.date) -> Period:
     return Period.objects.get(month=month)
 
 
+# The PostgreSQL advisory locks of the months: (namespace, YYYYMM).
+ADVISORY_NAMESPACE = 7101
+
+
+def _month_lock(month: datetime.date, *, shared: bool) -> None:
+    """Take the month's advisory lock until the transaction ends: shared for a posting (postings
+    never wait for each other), exclusive for closing or reopening (waits for the postings in
+    flight; postings wait for it). On SQLite, whose writers are serialised anyway, nothing."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [ADVISORY_NAMESPACE, month.year * 100 + month.month])
+
+
 def hold_open(date: datetime.date) -> None:
     """Refuse (409 ``period_closed``) a posting dated in a closed month; otherwise keep the
-    month from being closed until the caller's transaction ends."""
+    month from being closed until the caller's transaction ends.
+
+    The month's shared advisory lock, then its row read (a month without a row is open). No row
+    is locked or created here: a posting that inserted the month's row would hold that insert
+    until it commits, and another posting waiting for it while holding a lock the first later
+    wanted (a stock balance, a customer) would deadlock."""
     month = month_of(date)
-    sql = "SELECT is_closed FROM finance_period WHERE month = %s"
-    if connection.vendor == "postgresql":
-        sql += " FOR SHARE"
-    with connection.cursor() as cursor:
-        for _attempt in range(2):
-            cursor.execute(sql, [month])
-            row = cursor.fetchone()
-            if row is not None:
-                break
-            Period.objects.bulk_create([Period(month=month)], ignore_conflicts=True)
-    closed = bool(row[0])
+    _month_lock(month, shared=True)
+    closed = Period.objects.filter(month=month, is_closed=True).exists()
     if closed:
         raise BusinessError(
             BusinessError.PERIOD_CLOSED,
@@ -113,6 +124,7 @@ def close_period(*, month: datetime.date, user) -> Period:
     """Close ``month`` after the checklist passes (409 ``invalid_state`` listing what fails);
     waits for postings of the month in flight. Closing a closed month is 409 too."""
     month = month_of(month)
+    _month_lock(month, shared=False)
     period = Period.objects.select_for_update().get(pk=_row(month).pk)
     if period.is_closed:
         raise BusinessError(BusinessError.INVALID_STATE, _("%(month)s is already closed.") % {"month": period})
@@ -139,6 +151,7 @@ def reopen_period(*, month: datetime.date, user, reason: str) -> Period:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the period is reopened.")]})
     month = month_of(month)
+    _month_lock(month, shared=False)
     period = Period.objects.select_for_update().get(pk=_row(month).pk)
     if not period.is_closed:
         raise BusinessError(BusinessError.INVALID_STATE, _("%(month)s is not closed.") % {"month": period})
