@@ -40,7 +40,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from apps.accounts.models import User
 from apps.accounts.selectors import reads_all_warehouses, sees_all_customers
@@ -284,7 +284,7 @@ def parameters_description(report: RunnableReport, params: dict) -> str:
         field = form.fields[name]
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             value = dict(field.choices).get(value, value)
-        parts.append(f"{field.label}: {value}")
+        parts.append(pgettext("a report parameter", "%(label)s: %(value)s") % {"label": field.label, "value": value})
     return ", ".join(str(part) for part in parts)[:200]
 
 
@@ -393,7 +393,11 @@ def _file_name(run: ReportRun, params: dict) -> str:
 def _tell_ready(run: ReportRun, spec: RunnableReport, params: dict) -> None:
     def message() -> tuple[str, str]:
         title = _("Report ready: %(description)s") % {"description": parameters_description(spec, params)}
-        body = _("%(rows)s rows, %(size)s KB. Download it from the report files.") % {
+        body = ngettext(
+            "%(rows)s row, %(size)s KB. Download it from the report files.",
+            "%(rows)s rows, %(size)s KB. Download it from the report files.",
+            run.rows,
+        ) % {
             "rows": run.rows,
             "size": max(1, round(run.size / 1024)),
         }
