@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
@@ -122,21 +123,11 @@ def _with_totals(rows: Iterable[dict], figures: Iterable[str], label_key: str, c
         yield {**totals, label_key: _("Total")}
 
 
-def _reader_context(reader) -> dict:
-    return {"request": _Request(reader)}
-
-
-class _Request:
-    """Enough of a request for serializers that decide on ``request.user`` (cost columns)."""
-
-    def __init__(self, user):
-        self.user = user
-
-
 def _write_stock_summary(params: dict, reader, path: str) -> tuple[int, dict]:
     from .api import StockSummaryRowSerializer
 
-    columns = columns_from_serializer(StockSummaryRowSerializer(context=_reader_context(reader)))
+    # The value columns are the reader's to see (the serializer decides on ``request.user``).
+    columns = columns_from_serializer(StockSummaryRowSerializer(context={"request": SimpleNamespace(user=reader)}))
     figures = [
         name for name in stock_reports.SUMMARY_FIGURES if sees_costs(reader) or name not in stock_reports.VALUE_FIGURES
     ]
