@@ -318,14 +318,7 @@ class StockSummaryView(ReportView):
     xlsx_filename = "stock-summary"
 
     def report(self, params):
-        report = stock_reports.stock_summary(
-            user=self.request.user,
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            warehouse=params["warehouse"],
-            category=params["category"],
-            search=params["search"],
-        )
+        report = stock_reports.stock_summary(user=self.request.user, **params)
         if not sees_costs(self.request.user):
             report = stock_reports.summary_without_values(report)
         report.update(date_from=params["date_from"], date_to=params["date_to"])

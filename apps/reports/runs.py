@@ -132,14 +132,7 @@ def _write_stock_summary(params: dict, reader, path: str) -> tuple[int, dict]:
         name for name in stock_reports.SUMMARY_FIGURES if sees_costs(reader) or name not in stock_reports.VALUE_FIGURES
     ]
     counter: dict = {}
-    rows = stock_reports.iter_stock_summary(
-        user=reader,
-        date_from=params["date_from"],
-        date_to=params["date_to"],
-        warehouse=params.get("warehouse"),
-        category=params.get("category"),
-        search=params.get("search") or "",
-    )
+    rows = stock_reports.iter_stock_summary(user=reader, **params)  # the form's parameters are its own
     with open(path, "wb") as stream:
         write_workbook(_with_totals(rows, figures, "sku", counter), columns, title=_("Stock summary"), stream=stream)
     return counter["rows"], counter["totals"]

@@ -823,14 +823,7 @@ class StockSummaryReport(ReportPage):
         return self.form_class(data, user=self.request.user)
 
     def report(self, params):
-        report = stock_reports.stock_summary(
-            user=self.request.user,
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            warehouse=params["warehouse"],
-            category=params["category"],
-            search=params["search"],
-        )
+        report = stock_reports.stock_summary(user=self.request.user, **params)
         return report if self.with_values() else stock_reports.summary_without_values(report)
 
     def with_values(self) -> bool:
